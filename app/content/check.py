@@ -1,0 +1,255 @@
+"""Read course/ and modules/ into a ``Course``, collecting every problem on the way.
+
+Stage 1 checks each file on its own (YAML parses, fields exist and are typed, every lesson has
+its Markdown). Stage 2 runs only when stage 1 was clean and checks what files say about each
+other. A course with any problem is never returned, so nothing is ever half-loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from markdown_it import MarkdownIt
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from .models import (
+    LOCALES,
+    Course,
+    CourseFile,
+    Lesson,
+    Module,
+    ModuleFile,
+    QuizFile,
+)
+
+M = TypeVar("M", bound=BaseModel)
+_TOP_HEADING = re.compile(r"^# ", re.MULTILINE)
+_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
+
+
+def render_markdown(source: str) -> str:
+    """Safe HTML: raw HTML in the source is escaped, never passed through."""
+    return _markdown.render(source)
+
+
+def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
+    """The one entry point: the course under ``root`` and no problems, or None and every problem."""
+    reader = _Reader(root)
+    course_file = reader.parse("course/course.yaml", CourseFile)
+    modules: list[tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]]]] = []
+    for module_id in course_file.modules if course_file else []:
+        folder = f"modules/{module_id}"
+        if not (root / folder / "module.yaml").is_file():
+            reader.problem("course/course.yaml", ("modules",), f"{module_id}: no such module")
+            continue
+        module_file = reader.parse(f"{folder}/module.yaml", ModuleFile)
+        quiz_file = reader.parse(f"{folder}/quiz.yaml", QuizFile)
+        if module_file and quiz_file:
+            markdown = reader.lesson_markdown(folder, module_file, course_file.locales)
+            modules.append((folder, module_file, quiz_file, markdown))
+    if reader.problems or course_file is None:
+        return None, reader.problems
+
+    for folder, module_file, quiz_file, _ in modules:
+        reader.cross_check(course_file, folder, module_file, quiz_file)
+    if reader.problems:
+        return None, reader.problems
+
+    course = Course(
+        **{
+            **course_file.model_dump(),
+            "modules": [
+                Module(
+                    **module_file.model_dump(exclude={"lessons"}),
+                    lessons=[
+                        Lesson(
+                            **lesson.model_dump(),
+                            body={
+                                locale: render_markdown(source)
+                                for locale, source in markdown[lesson.id].items()
+                            },
+                        )
+                        for lesson in module_file.lessons
+                    ],
+                    questions=quiz_file.questions,
+                )
+                for _, module_file, quiz_file, markdown in modules
+            ],
+        }
+    )
+    return course, []
+
+
+class _Reader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.trees: dict[str, Any] = {}
+
+    def problem(self, file: str, loc: tuple[Any, ...], message: str) -> None:
+        self.problems.append(
+            Problem(file, _line_of(self.trees.get(file), loc), _dotted(loc), message)
+        )
+
+    def parse(self, file: str, model: type[M]) -> M | None:
+        path = self.root / file
+        try:
+            tree = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            self.problems.append(Problem(file, None, "", "file is missing"))
+            return None
+        except YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            self.problems.append(Problem(file, line, "", f"not valid YAML: {error.problem}"))
+            return None
+        self.trees[file] = tree
+        try:
+            return model.model_validate(_plain(tree))
+        except ValidationError as error:
+            for e in error.errors():
+                self.problem(file, e["loc"], e["msg"])
+            return None
+
+    def lesson_markdown(
+        self, folder: str, module: ModuleFile, locales: list[str]
+    ) -> dict[str, dict[str, str]]:
+        markdown: dict[str, dict[str, str]] = {}
+        for i, lesson in enumerate(module.lessons):
+            markdown[lesson.id] = {}
+            for locale in LOCALES:
+                path = self.root / folder / "lessons" / f"{lesson.id}.{locale}.md"
+                if path.is_file():
+                    source = path.read_text(encoding="utf-8")
+                    markdown[lesson.id][locale] = source
+                    if _TOP_HEADING.search(source):
+                        self.problems.append(
+                            Problem(
+                                f"{folder}/lessons/{path.name}",
+                                None,
+                                "",
+                                "starts a level-1 heading; the page gives the title, use ##",
+                            )
+                        )
+                elif locale in locales or locale == "nb":
+                    self.problem(
+                        f"{folder}/module.yaml",
+                        ("lessons", i, "id"),
+                        f"{locale}: lesson file lessons/{path.name} is missing",
+                    )
+        known = {f"{lesson.id}.{locale}.md" for lesson in module.lessons for locale in LOCALES}
+        lessons_dir = self.root / folder / "lessons"
+        for path in sorted(lessons_dir.glob("*")) if lessons_dir.is_dir() else []:
+            if path.name not in known:
+                self.problems.append(
+                    Problem(f"{folder}/lessons/{path.name}", None, "", "belongs to no lesson")
+                )
+        return markdown
+
+    def cross_check(
+        self, course: CourseFile, folder: str, module: ModuleFile, quiz: QuizFile
+    ) -> None:
+        module_path, quiz_path = f"{folder}/module.yaml", f"{folder}/quiz.yaml"
+        if folder != f"modules/{module.id}":
+            self.problem(module_path, ("id",), f"{module.id}: does not match its folder name")
+        self._unique(module_path, ("lessons",), [lesson.id for lesson in module.lessons])
+        self._unique(quiz_path, ("questions",), [q.id for q in quiz.questions])
+        for i, question in enumerate(quiz.questions):
+            loc = ("questions", i)
+            self._unique(quiz_path, (*loc, "options"), [o.id for o in question.options])
+            correct = len(question.correct_ids)
+            if question.type == "true_false" and [o.id for o in question.options] != [
+                "true",
+                "false",
+            ]:
+                self.problem(quiz_path, (*loc, "options"), "true_false needs options true, false")
+            if question.type in ("single", "true_false") and correct != 1:
+                self.problem(
+                    quiz_path, (*loc, "options"), f"needs one correct option, has {correct}"
+                )
+            if question.type == "multiple" and correct < 1:
+                self.problem(quiz_path, (*loc, "options"), "needs at least one correct option")
+        for file, model in ((module_path, module), (quiz_path, quiz)):
+            for loc, locale in _missing_locales(model.model_dump(), course.locales):
+                self.problem(file, (*loc, locale), "missing")
+
+    def _unique(self, file: str, loc: tuple[Any, ...], ids: list[str]) -> None:
+        seen: set[str] = set()
+        for i, item_id in enumerate(ids):
+            if item_id in seen:
+                self.problem(file, (*loc, i, "id"), f"{item_id}: used twice")
+            seen.add(item_id)
+
+
+def _missing_locales(
+    value: Any, locales: list[str], loc: tuple[Any, ...] = ()
+) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """Every Text in a dumped model (a dict with key 'nb' and only locale keys) lacking a locale."""
+    if isinstance(value, dict):
+        if "nb" in value and set(value) <= set(LOCALES):
+            yield from ((loc, locale) for locale in locales if locale not in value)
+        else:
+            for key, item in value.items():
+                yield from _missing_locales(item, locales, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _missing_locales(item, locales, (*loc, i))
+
+
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip containers as plain dicts and lists, for pydantic."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _line_of(tree: Any, loc: tuple[Any, ...]) -> int | None:
+    """The 1-based line in the YAML closest to a pydantic location."""
+    line = None
+    node = tree
+    for key in loc:
+        lc = getattr(node, "lc", None)
+        if isinstance(node, dict) and key in node:
+            line = lc.key(key)[0] + 1 if lc else line
+            node = node[key]
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            line = lc.item(key)[0] + 1 if lc else line
+            node = node[key]
+        else:
+            break
+    return line
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    """('questions', 3, 'feedback', 'sv') -> 'questions[3].feedback: sv'."""
+    out = ""
+    for i, key in enumerate(loc):
+        if isinstance(key, int):
+            out += f"[{key}]"
+        elif key in LOCALES and i == len(loc) - 1 and i > 0:
+            out += f": {key}"
+        else:
+            out += f".{key}" if out else str(key)
+    return out

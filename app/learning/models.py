@@ -1,0 +1,94 @@
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, OrgScoped, UTCDateTime
+
+
+def _enum(enum: type[StrEnum]) -> Enum:
+    """A StrEnum stored as its SCORM string."""
+    return Enum(enum, values_callable=lambda e: [m.value for m in e], native_enum=False, length=16)
+
+
+class CompletionStatus(StrEnum):
+    NOT_ATTEMPTED = "not attempted"
+    INCOMPLETE = "incomplete"
+    COMPLETED = "completed"
+
+
+class SuccessStatus(StrEnum):
+    UNKNOWN = "unknown"
+    PASSED = "passed"
+    FAILED = "failed"
+
+
+class Registration(OrgScoped, Base):
+    """One learner's record of one module version, in SCORM 2004 terms."""
+
+    __tablename__ = "registration"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "module_version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    module_version: Mapped[int]
+    completion_status: Mapped[CompletionStatus] = mapped_column(
+        _enum(CompletionStatus), default=CompletionStatus.NOT_ATTEMPTED
+    )
+    success_status: Mapped[SuccessStatus] = mapped_column(
+        _enum(SuccessStatus), default=SuccessStatus.UNKNOWN
+    )
+    score_raw: Mapped[int | None]
+    score_min: Mapped[int | None]
+    score_max: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    first_access: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_access: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    total_time: Mapped[int] = mapped_column(Integer, default=0)  # seconds on task
+    location: Mapped[str | None] = mapped_column(String(64))  # the lesson to resume at
+
+    @property
+    def score_scaled(self) -> float | None:
+        if self.score_raw is None or not self.score_max:
+            return None
+        return round(self.score_raw / self.score_max, 4)
+
+    @property
+    def lesson_status(self) -> str:
+        """SCORM 1.2's single status, derived from the two SCORM 2004 ones."""
+        if self.success_status != SuccessStatus.UNKNOWN:
+            return self.success_status.value
+        return {
+            CompletionStatus.NOT_ATTEMPTED: "not attempted",
+            CompletionStatus.INCOMPLETE: "incomplete",
+            CompletionStatus.COMPLETED: "completed",
+        }[self.completion_status]
+
+
+class LessonProgress(OrgScoped, Base):
+    __tablename__ = "lesson_progress"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "module_version", "lesson_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    module_version: Mapped[int]
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    time_spent: Mapped[int] = mapped_column(Integer, default=0)  # seconds
+
+
+class Reflection(OrgScoped, Base):
+    """A learner's private answer to a lesson's reflection prompt. No other role ever reads it."""
+
+    __tablename__ = "reflection"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "lesson_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    module_version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,39 @@
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, OrgScoped, UTCDateTime
+
+
+class QuizAttempt(OrgScoped, Base):
+    """One submitted quiz. The token makes a double submit the same write, not a second attempt."""
+
+    __tablename__ = "quiz_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    module_version: Mapped[int]
+    score_raw: Mapped[int]
+    score_max: Mapped[int]
+    passed: Mapped[bool] = mapped_column(Boolean)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    answers: Mapped[list["QuizAnswer"]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="QuizAnswer.position"
+    )
+
+
+class QuizAnswer(OrgScoped, Base):
+    """Every answer given, so reports can show which questions people get wrong."""
+
+    __tablename__ = "quiz_answer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    question_id: Mapped[str] = mapped_column(String(64))
+    option_ids: Mapped[list[str]] = mapped_column(JSON)
+    is_correct: Mapped[bool] = mapped_column(Boolean)
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
