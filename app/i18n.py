@@ -4,7 +4,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,6 +21,8 @@ LANGUAGE_NAMES = {"nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}
 
 def select_locale() -> str:
     """The user's choice, then Accept-Language, then the organisation's default, then Bokmål."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     if current_user.is_authenticated and current_user.locale:
         return current_user.locale
     if session.get("locale") in LOCALES:

@@ -30,7 +30,7 @@ def _instance(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def make_app(url: str, content: Path = CONTENT, **config: object) -> Flask:
-    return create_app(
+    application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test-secret",
@@ -40,6 +40,8 @@ def make_app(url: str, content: Path = CONTENT, **config: object) -> Flask:
             **config,
         }
     )
+    application.test_client_class = RequestScopedClient
+    return application
 
 
 def _migrate(url: str) -> None:
@@ -88,6 +90,19 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         ).all()
         connection.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
     engine.dispose()
+
+
+class RequestScopedClient(FlaskClient):
+    """Each request in its own app context and database session, as in production.
+
+    The test's own session is committed first, so rows made by factories are visible to the
+    request and the test reads fresh data afterwards.
+    """
+
+    def open(self, *args: object, **kwargs: object):  # type: ignore[override]
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture

@@ -57,5 +57,8 @@ def test_the_shipped_course_is_valid():
     course, problems = check_content(HERE.parent.parent)
     assert [str(p) for p in problems] == []
     assert [m.id for m in course.modules] == [
-        "welfare-role", "democratic-leadership", "relational-competence", "self-care"
+        "welfare-role",
+        "democratic-leadership",
+        "relational-competence",
+        "self-care",
     ]
