@@ -1,5 +1,6 @@
 """Languages: the UI through Babel catalogs in translations/, content through its own Text maps."""
 
+import os
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -51,7 +52,7 @@ def compile_catalogs(directory: Path) -> None:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file)
-        tmp = mo_path.with_suffix(".mo.tmp")
+        tmp = mo_path.with_suffix(f".{os.getpid()}.tmp")  # workers may compile at once
         with tmp.open("wb") as mo_file:
             write_mo(mo_file, catalog)
         tmp.replace(mo_path)
