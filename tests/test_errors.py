@@ -1,0 +1,22 @@
+def test_an_unexpected_error_shows_a_calm_page_without_a_trace(database):
+    from tests.conftest import make_app
+
+    app = make_app(database, PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/boom")
+    def boom() -> str:
+        raise ZeroDivisionError("secret detail")
+
+    with app.app_context():
+        response = app.test_client().get("/boom", headers={"Accept-Language": "en"})
+    assert response.status_code == 500
+    assert "<h1>Something went wrong</h1>" in response.text
+    assert "secret detail" not in response.text
+    assert "Traceback" not in response.text
+
+
+def test_pages_send_a_strict_content_security_policy(client):
+    response = client.get("/login")
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
