@@ -57,6 +57,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
 
     from .auth import views as auth_views
+    from .export import views as export_views
     from .learning import views as learning_views
     from .quiz import views as quiz_views
     from .web import init_web
@@ -65,6 +66,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(learning_views.bp)
     app.register_blueprint(quiz_views.bp)
+    app.register_blueprint(export_views.bp)
     init_web(app)
     return app
 

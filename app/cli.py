@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 from . import ROOT, create_app
 from .content import check_content
 from .demo import demo
+from .export.cli import export
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -50,3 +51,4 @@ def course_check(root: Path) -> None:
 
 
 cli.add_command(demo)
+cli.add_command(export)

