@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ruamel.yaml import YAML
+import yaml
 
 from app.content.check import check_content
 
@@ -22,11 +22,11 @@ def main(module_id: str) -> int:
         (root / "course").mkdir()
         (root / "modules").mkdir()
         shutil.copytree(ROOT / "modules" / module_id, root / "modules" / module_id)
-        yaml = YAML()
-        course = yaml.load((ROOT / "course" / "course.yaml").read_text(encoding="utf-8"))
+        course = yaml.safe_load((ROOT / "course" / "course.yaml").read_text(encoding="utf-8"))
         course["modules"] = [module_id]
-        with (root / "course" / "course.yaml").open("w", encoding="utf-8") as out:
-            yaml.dump(course, out)
+        (root / "course" / "course.yaml").write_text(
+            yaml.safe_dump(course, allow_unicode=True), encoding="utf-8"
+        )
         course_model, problems = check_content(root)
     for problem in problems:
         print(problem)

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
 
 from .models import (
     LOCALES,
@@ -29,6 +28,8 @@ from .models import (
 )
 
 M = TypeVar("M", bound=BaseModel)
+# libyaml's C parser when present (it ships in PyYAML's wheels): content loads at every start.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP_HEADING = re.compile(r"^# ", re.MULTILINE)
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
 
@@ -104,28 +105,37 @@ class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
-        self.trees: dict[str, Any] = {}
+        self.sources: dict[str, str] = {}
+        self._nodes: dict[str, yaml.Node | None] = {}
 
     def problem(self, file: str, loc: tuple[Any, ...], message: str) -> None:
-        self.problems.append(
-            Problem(file, _line_of(self.trees.get(file), loc), _dotted(loc), message)
-        )
+        self.problems.append(Problem(file, _line_of(self._node(file), loc), _dotted(loc), message))
+
+    def _node(self, file: str) -> yaml.Node | None:
+        """The file's YAML node tree, which knows lines; composed only when a problem needs it."""
+        if file not in self._nodes:
+            source = self.sources.get(file)
+            self._nodes[file] = None if source is None else yaml.compose(source, Loader=_Loader)
+        return self._nodes[file]
 
     def parse(self, file: str, model: type[M]) -> M | None:
         path = self.root / file
         try:
-            tree = YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+            source = path.read_text(encoding="utf-8")
         except FileNotFoundError:
             self.problems.append(Problem(file, None, "", "file is missing"))
             return None
-        except YAMLError as error:
+        try:
+            data = yaml.load(source, Loader=_Loader)  # noqa: S506 (a safe loader)
+        except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else None
-            self.problems.append(Problem(file, line, "", f"not valid YAML: {error.problem}"))
+            problem = getattr(error, "problem", None) or str(error)
+            self.problems.append(Problem(file, line, "", f"not valid YAML: {problem}"))
             return None
-        self.trees[file] = tree
+        self.sources[file] = source
         try:
-            return model.model_validate(_plain(tree))
+            return model.model_validate(data)
         except ValidationError as error:
             for e in error.errors():
                 self.problem(file, e["loc"], e["msg"])
@@ -216,27 +226,18 @@ def _missing_locales(
             yield from _missing_locales(item, locales, (*loc, i))
 
 
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip containers as plain dicts and lists, for pydantic."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
-def _line_of(tree: Any, loc: tuple[Any, ...]) -> int | None:
+def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line in the YAML closest to a pydantic location."""
     line = None
-    node = tree
     for key in loc:
-        lc = getattr(node, "lc", None)
-        if isinstance(node, dict) and key in node:
-            line = lc.key(key)[0] + 1 if lc else line
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
-            line = lc.item(key)[0] + 1 if lc else line
-            node = node[key]
+        if isinstance(node, yaml.MappingNode):
+            pair = next((p for p in node.value if p[0].value == str(key)), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
         else:
             break
     return line
