@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .content import init_content
 from .db import db as database
@@ -47,6 +48,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,
     )
     app.config.update(overrides or {})
+    if os.environ.get("LEDA_PROXY_FIX") == "1":
+        # Behind one reverse proxy: trust its X-Forwarded-For/-Proto for client address and https.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
 
     init_content(app)
     compile_catalogs(ROOT / "translations")

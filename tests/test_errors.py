@@ -20,3 +20,22 @@ def test_pages_send_a_strict_content_security_policy(client):
     assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_behind_a_proxy_the_forwarded_client_and_scheme_are_used(database, monkeypatch):
+    from flask import request
+
+    from tests.conftest import make_app
+
+    monkeypatch.setenv("LEDA_PROXY_FIX", "1")
+    app = make_app(database)
+
+    @app.get("/whoami")
+    def whoami() -> str:
+        return f"{request.remote_addr} {request.scheme}"
+
+    with app.app_context():
+        response = app.test_client().get(
+            "/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+        )
+    assert response.text == "203.0.113.9 https"

@@ -22,7 +22,7 @@ def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
-    login_manager.session_protection = "strong"
+    login_manager.session_protection = "basic"  # "strong" logs phones out when their IP changes
 
 
 @login_manager.user_loader
