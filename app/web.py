@@ -30,10 +30,6 @@ def init_web(app: Flask) -> None:
             "t": lambda text: text_in(text, locale),
         }
 
-    @app.template_filter("minutes")
-    def minutes(seconds: int) -> int:
-        return round(seconds / 60)
-
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
