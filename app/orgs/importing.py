@@ -80,6 +80,7 @@ class ImportRow:
     )
 
     def header(self, name: str) -> str:
+        """The column as the file wrote it; the field name for rows not read from a file."""
         return self.headers.get(name, name)
 
 
@@ -104,7 +105,6 @@ class ExistingUser:
 # --- the vocabulary the file may use --------------------------------------------------------
 
 REQUIRED = ("employee_number", "email", "given_name", "family_name")
-OPTIONAL = ("unit", "manager_employee_number", "locale", "roles")
 
 # Header names per language, matched ignoring case, spaces, "-", "_" and "."; the first name in
 # each language is the one messages show.
