@@ -1,6 +1,7 @@
 """Leda: the application factory."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=database_url(
             os.environ.get("DATABASE_URL") or f"sqlite:///{Path(app.instance_path) / 'leda.sqlite'}"
         ),
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # hide_parameters: SQL errors and logs never show the values (names, emails, text).
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
         LEDA_CONTENT_ROOT=os.environ.get("LEDA_CONTENT_ROOT") or str(ROOT),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="nb",
@@ -46,12 +48,27 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("LEDA_SECURE_COOKIES", "") == "1",
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        # Idle timeout: a session cookie not used for this long is refused (its signature
+        # carries the time it was last renewed). Absolute lifetime: checked on the server.
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=_int_env("LEDA_SESSION_IDLE_MINUTES", 30)),
+        LEDA_SESSION_MAX_AGE=timedelta(hours=_int_env("LEDA_SESSION_MAX_HOURS", 12)),
+        LEDA_LOGIN_LIMIT_ACCOUNT=os.environ.get("LEDA_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
+        LEDA_LOGIN_LIMIT_CLIENT=os.environ.get("LEDA_LOGIN_LIMIT_CLIENT", "100 per 15 minutes"),
+        REDIS_URL=os.environ.get("REDIS_URL"),
+        RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "memory://",
+        RATELIMIT_KEY_PREFIX="leda-login",
+        LEDA_BASE_URL=os.environ.get("LEDA_BASE_URL", "http://127.0.0.1:5000"),
+        MAX_CONTENT_LENGTH=6 * 1024 * 1024,
     )
     app.config.update(overrides or {})
     if os.environ.get("LEDA_PROXY_FIX") == "1":
         # Behind one reverse proxy: trust its X-Forwarded-For/-Proto for client address and https.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
 
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        # SQLite gives its -wal and -shm files the database file's mode.
+        create_private_file(Path(url.removeprefix("sqlite:///")))
     init_content(app)
     compile_catalogs(ROOT / "translations")
     database.init_app(app)
@@ -63,22 +80,50 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .auth import views as auth_views
     from .export import views as export_views
     from .learning import views as learning_views
+    from .orgs import views as orgs_views
     from .quiz import views as quiz_views
     from .web import init_web
 
+    init_web(app)  # first: it registers the URL converters the blueprints use
     auth_views.init_login(app)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(learning_views.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(export_views.bp)
-    init_web(app)
+    app.register_blueprint(orgs_views.bp)
+    _add_commands(app)
     return app
+
+
+def _add_commands(app: Flask) -> None:
+    """The product's commands that need the app; `leda` (app/cli.py) shows them beside Flask's."""
+    from .demo import demo
+    from .export.cli import export
+    from .orgs.cli import org_group, purge, units_group, users_group
+
+    for command in (demo, export, org_group, units_group, users_group, purge):
+        app.cli.add_command(command)
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
 
 
 def _instance_secret(instance: Path) -> str:
     """A random key kept in the instance folder, so a demo needs no setup and no key is in git."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(os.urandom(32).hex(), encoding="utf-8")
-        path.chmod(0o600)
+        create_private_file(path, os.urandom(32).hex().encode())
     return path.read_text(encoding="utf-8").strip()
+
+
+def create_private_file(path: Path, data: bytes = b"") -> None:
+    """Create ``path`` readable by its owner only (0600) unless it exists; nobody else on the
+    host reads keys, databases or mail in the instance folder."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except (FileExistsError, FileNotFoundError):  # there already, or a folder SQLite reports
+        return
+    with os.fdopen(fd, "wb") as file:
+        file.write(data)

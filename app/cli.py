@@ -9,8 +9,6 @@ from flask.cli import FlaskGroup
 
 from . import ROOT, create_app
 from .content import check_content
-from .demo import demo
-from .export.cli import export
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -48,7 +46,3 @@ def course_check(root: Path) -> None:
         f"{course.id} v{course.version}: {len(course.modules)} modules, {lessons} lessons, "
         f"{questions} questions in {', '.join(course.locales)}: OK"
     )
-
-
-cli.add_command(demo)
-cli.add_command(export)

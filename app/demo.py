@@ -1,6 +1,5 @@
-"""`leda demo`: a demo organisation so a newcomer sees every page with something on it."""
+"""`leda demo`: a demo organisation so a newcomer sees every page, for every role, with data."""
 
-import secrets
 from dataclasses import dataclass
 
 import click
@@ -8,50 +7,85 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from .auth.models import Role, User
 from .auth.services import hash_password
 from .content import current_course
 from .db import db
+from .errors import LedaError
 from .learning import services as learning
-from .orgs.models import Organisation
+from .orgs import services as orgs
+from .orgs.models import Organisation, Role, User
 from .quiz.services import submit_attempt
+
+DEMO_SLUG = "demo"
 
 
 @dataclass(frozen=True)
 class DemoUser:
     email: str
-    name: str
-    role: Role
+    given_name: str
+    family_name: str
+    roles: tuple[Role, ...]
     password: str
+    unit: tuple[str, ...]
+    employee_number: str
 
 
-# Demo passwords are printed on purpose: this organisation exists only to be looked at.
+# Demo passwords are printed on purpose: this organisation exists only to be looked at, and
+# `leda demo` refuses to run where any other organisation lives.
 DEMO_USERS = [
-    DemoUser("learner@demo.leda.test", "Ingrid Learner", Role.LEARNER, "demo-learner"),
-    DemoUser("manager@demo.leda.test", "Mats Manager", Role.MANAGER, "demo-manager"),
-    DemoUser("hr@demo.leda.test", "Hanne HR", Role.HR, "demo-hr"),
-    DemoUser("admin@demo.leda.test", "Anders Admin", Role.ADMIN, "demo-admin"),
-]
-# Colleagues with some progress, so lists and reports have rows.
+    DemoUser(
+        "learner@demo.leda.test", "Ingrid", "Learner", (Role.LEARNER,), "demo-learner-2026",
+        ("Helse og omsorg", "Sykehjem Nord"), "1001",
+    ),
+    DemoUser(
+        "manager@demo.leda.test", "Mats", "Manager", (Role.LEARNER, Role.MANAGER),
+        "demo-manager-2026", ("Helse og omsorg",), "1002",
+    ),
+    DemoUser(
+        "hr@demo.leda.test", "Hanne", "HR", (Role.LEARNER, Role.HR), "demo-hr-2026",
+        ("Organisasjon og personal",), "1003",
+    ),
+    DemoUser(
+        "admin@demo.leda.test", "Anders", "Admin", (Role.ADMIN,), "demo-admin-2026",
+        ("Organisasjon og personal",), "1004",
+    ),
+]  # fmt: skip
+# Colleagues with some progress, so lists and reports have rows: (email, names, unit, passed).
 DEMO_COLLEAGUES = [
-    ("kari@demo.leda.test", "Kari Nordmann", 2),
-    ("sven@demo.leda.test", "Sven Svensson", 1),
-    ("lea@demo.leda.test", "Lea Lund", 0),
+    ("kari@demo.leda.test", "Kari", "Nordmann", ("Helse og omsorg", "Sykehjem Nord"), 2, "1005"),
+    ("sven@demo.leda.test", "Sven", "Svensson", ("Helse og omsorg", "Hjemmetjenesten"), 1, "1006"),
+    ("lea@demo.leda.test", "Lea", "Lund", ("Oppvekst", "Vik skole"), 0, "1007"),
 ]
+
+
+class DemoRefused(LedaError):
+    message = "This database holds other organisations; the demo, whose passwords are public, is not created here."  # noqa: E501
 
 
 def load_demo() -> Organisation:
-    """Create or refresh the demo organisation; safe to run again (nothing is duplicated)."""
-    org = db.session.scalar(select(Organisation).where(Organisation.slug == "demo"))
-    if org is None:
-        org = Organisation(slug="demo", name="Demo kommune", default_locale="nb")
-        db.session.add(org)
-        db.session.flush()
-    for demo_user in DEMO_USERS:
-        _user(org, demo_user.email, demo_user.name, demo_user.role, demo_user.password)
+    """Create or refresh the demo organisation; safe to run again (nothing is duplicated).
+
+    Raises DemoRefused when the database holds any organisation but the demo: known passwords
+    never go into a real installation.
+    """
+    if db.session.scalar(select(Organisation.id).where(Organisation.slug != DEMO_SLUG)):
+        raise DemoRefused()
+    org = orgs.organisation_by_slug(DEMO_SLUG) or orgs.create_organisation(
+        DEMO_SLUG, "Demo kommune", "nb", "https://demo.leda.test"
+    )
+    manager = None
+    for person in DEMO_USERS:
+        user = _user(org, person.email, person.given_name, person.family_name, person.unit,
+                     person.employee_number, person.roles)  # fmt: skip
+        user.password_hash = hash_password(person.password)
+        if Role.MANAGER in person.roles:
+            manager = user
+    learner = orgs.user_by_email(DEMO_USERS[0].email)
+    learner.manager_id = manager.id
     course = current_course()
-    for email, name, modules_passed in DEMO_COLLEAGUES:
-        user = _user(org, email, name, Role.LEARNER, None)
+    for email, given, family, unit, modules_passed, number in DEMO_COLLEAGUES:
+        user = _user(org, email, given, family, unit, number, (Role.LEARNER,))
+        user.manager_id = manager.id
         for module in course.modules[:modules_passed]:
             if learning.completed_lessons(user, module) == {lesson.id for lesson in module.lessons}:
                 continue
@@ -59,12 +93,9 @@ def load_demo() -> Organisation:
                 learning.complete_lesson(user, module, lesson.id)
             answers = {q.id: sorted(q.correct_ids) for q in module.questions}
             submit_attempt(
-                user,
-                module,
-                f"demo-{user.id}-{module.id}-{module.version}",
-                module.version,
+                user, module, f"demo-{user.id}-{module.id}-{module.version}", module.version,
                 answers,
-            )
+            )  # fmt: skip
         if modules_passed < len(course.modules):
             module = course.modules[modules_passed]
             learning.record_visit(user, module, module.lessons[0].id)
@@ -72,20 +103,26 @@ def load_demo() -> Organisation:
     return org
 
 
-def _user(org: Organisation, email: str, name: str, role: Role, password: str | None) -> User:
-    user = db.session.scalar(select(User).where(User.email == email))
+def _user(
+    org: Organisation,
+    email: str,
+    given: str,
+    family: str,
+    unit: tuple[str, ...],
+    employee_number: str,
+    roles: tuple[Role, ...],
+) -> User:
+    user = orgs.user_by_email(email)
     if user is None:
-        user = User(
-            org_id=org.id,
+        user = orgs.create_user(
+            org,
             email=email,
-            name=name,
-            role=role,
-            password_hash=hash_password(password or secrets.token_urlsafe(32)),
+            given_name=given,
+            family_name=family,
+            employee_number=employee_number,
+            unit=orgs.ensure_unit_path(org.id, unit, None),
+            roles=roles,
         )
-        db.session.add(user)
-    elif password is not None:
-        user.password_hash = hash_password(password)
-    db.session.flush()
     return user
 
 
@@ -94,10 +131,12 @@ def _user(org: Organisation, email: str, name: str, role: Role, password: str | 
 def demo() -> None:
     """Create (or refresh) the demo organisation, migrating the database first."""
     upgrade()
-    load_demo()
+    try:
+        load_demo()
+    except DemoRefused as refused:
+        raise click.ClickException(str(refused)) from refused
     db.session.commit()
     click.echo("Demo organisation 'demo' is ready. Log in at http://127.0.0.1:5000 with:")
-    for demo_user in DEMO_USERS:
-        click.echo(
-            f"  {demo_user.role.value:8} {demo_user.email:28} password: {demo_user.password}"
-        )
+    for person in DEMO_USERS:
+        roles = ", ".join(role.value for role in person.roles)
+        click.echo(f"  {roles:17} {person.email:26} password: {person.password}")

@@ -1,9 +1,11 @@
 """What every page shares: template helpers, the content language, and security headers."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, abort, current_app, request
 from flask_babel import get_locale
+from werkzeug.routing import IntegerConverter, Map
 
 from .content import current_course
 from .content.models import text_in
@@ -15,7 +17,16 @@ CSP = (
 )
 
 
+class RowId(IntegerConverter):
+    """A row id in a URL: a positive integer that fits the database's integer column, so an
+    absurd id is a 404 instead of an overflow error."""
+
+    def __init__(self, map: Map) -> None:  # noqa: A002
+        super().__init__(map, min=1, max=2**31 - 1)
+
+
 def init_web(app: Flask) -> None:
+    app.url_map.converters["id"] = RowId
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor
@@ -30,9 +41,34 @@ def init_web(app: Flask) -> None:
             "t": lambda text: text_in(text, locale),
         }
 
+    @app.before_request
+    def refuse_malformed_input() -> None:
+        """NUL bytes and bytes that are not UTF-8 (decoded as U+FFFD) in any query or form value
+        are refused here, so no view, database or log ever sees them."""
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if any(bad in text for text in (key, value) for bad in ("\x00", "\ufffd")):
+                    abort(400)
+
     @app.after_request
     def security_headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static":
+            # Pages may show personal data: no browser or proxy keeps a copy.
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link for mail and the command line, built on LEDA_BASE_URL.
+
+    Never on the request's Host header, which a client chooses: a reset link must not point
+    to a host an attacker named.
+    """
+    base = urlsplit(current_app.config["LEDA_BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)

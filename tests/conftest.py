@@ -15,8 +15,8 @@ from flask_migrate import upgrade
 
 import app.db as leda_db
 from app import create_app, database_url
-from app.auth.models import User
 from app.db import db
+from app.orgs.models import User
 from tests.factories import PASSWORD
 
 CHROMIUM = shutil.which("chromium")

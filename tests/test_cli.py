@@ -5,13 +5,12 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from app.auth.models import User
 from app.auth.services import authenticate
 from app.cli import cli
 from app.db import db
 from app.demo import DEMO_USERS, load_demo
 from app.learning.models import Registration
-from app.orgs.models import Organisation
+from app.orgs.models import Organisation, User
 from tests.conftest import CONTENT
 from tests.content.test_check import build_broken
 
@@ -58,7 +57,7 @@ def test_demo_can_run_twice_and_its_logins_work(app):
     assert db.session.scalar(select(func.count()).select_from(User)) == 7
     for demo_user in DEMO_USERS:
         user = authenticate(demo_user.email, demo_user.password)
-        assert (user.email, user.role) == (demo_user.email, demo_user.role)
+        assert (user.email, user.roles) == (demo_user.email, frozenset(demo_user.roles))
     registrations = db.session.scalars(select(Registration)).all()
     assert sorted((r.module_id, r.success_status.value) for r in registrations) == [
         ("first-steps", "passed"),

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import StatementError
 
-from app.auth.models import User
 from app.db import db, get_in_org_or_404
+from app.orgs.models import User
 from tests.factories import make_org, make_user
 
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from flask import abort
 from flask_login import current_user, login_required
 
-from .models import Role
+from app.orgs.models import Role
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -19,7 +19,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if current_user.role not in roles:
+            if not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)
 

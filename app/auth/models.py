@@ -1,32 +1,53 @@
+"""Sign-in state kept on the server: sessions that logout really ends, and one-time links."""
+
 from datetime import datetime
 from enum import StrEnum
 
-from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, OrgScoped, UTCDateTime, utcnow
-from app.orgs.models import Organisation
+from app.db import Base, UTCDateTime
+from app.orgs.models import User
 
 
-class Role(StrEnum):
-    LEARNER = "learner"
-    MANAGER = "manager"
-    HR = "hr"
-    ADMIN = "admin"
+class UserSession(Base):
+    """One login. The cookie holds only a random token whose hash is stored here, so ending the
+    row (logout, deactivation, a new password) makes every copy of that cookie worthless."""
 
-
-class User(UserMixin, OrgScoped, Base):
-    __tablename__ = "user_account"
+    __tablename__ = "user_session"
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, values_callable=lambda e: [m.value for m in e], native_enum=False, length=16),
-        default=Role.LEARNER,
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
     )
-    locale: Mapped[str | None] = mapped_column(String(5))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+class TokenPurpose(StrEnum):
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"
+
+
+class AccountToken(Base):
+    """A single-use, expiring link to set a password; only the token's hash is stored."""
+
+    __tablename__ = "account_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[TokenPurpose] = mapped_column(
+        Enum(
+            TokenPurpose,
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            length=16,
+        )
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,7 +1,24 @@
+"""Sign-in: login and logout with server-side sessions, password links, the language switch."""
+
+import hashlib
+import logging
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -9,13 +26,17 @@ from app.content.models import LOCALES
 from app.db import db
 from app.errors import LedaError
 from app.i18n import _l
+from app.orgs.models import User
+from app.orgs.privacy import personal_data
+from app.orgs.services import unit_paths
 
 from . import services
-from .forms import LoginForm
-from .models import User
+from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager = LoginManager()
+limiter = Limiter(key_func=get_remote_address)
+log = logging.getLogger(__name__)
 
 
 def init_login(app: Flask) -> None:
@@ -23,14 +44,42 @@ def init_login(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "basic"  # "strong" logs phones out when their IP changes
+    limiter.init_app(app)
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    token = session.get("sid")
+    if not user_id.isdigit() or not isinstance(token, str) or len(user_id) > 18:
+        return None
+    lifetime = current_app.config["LEDA_SESSION_MAX_AGE"]
+    return services.user_for_session(token, int(user_id), lifetime)
+
+
+def _typed_account() -> str:
+    """The rate-limit key for the account a login names: a hash, so no email is kept."""
+    email = request.form.get("email", "").strip().lower()
+    return "account:" + hashlib.sha256(email.encode()).hexdigest()
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code == 400
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LEDA_LOGIN_LIMIT_ACCOUNT"],
+    key_func=_typed_account,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=lambda: _("Too many failed logins. Wait a few minutes and try again."),
+)
+@limiter.limit(
+    lambda: current_app.config["LEDA_LOGIN_LIMIT_CLIENT"],
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=lambda: _("Too many failed logins. Wait a few minutes and try again."),
+)
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("learning.dashboard"))
@@ -41,16 +90,90 @@ def login() -> str | Response | tuple[str, int]:
     if user is None:
         form.form_errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 400
+    token = services.start_session(user)
+    db.session.commit()
+    target = _safe_next(request.args.get("next"))
+    locale = session.get("locale")
+    session.clear()  # a new session and a new CSRF token at login
+    session.permanent = True  # the idle timeout is the signed cookie's maximum age
+    session["sid"] = token
+    if locale:
+        session["locale"] = locale
     login_user(user)
-    return redirect(_safe_next(request.args.get("next")) or url_for("learning.dashboard"))
+    log.info("login succeeded for user %s", user.id)
+    return redirect(target or url_for("learning.dashboard"))
 
 
 @bp.post("/logout")
 @login_required
 def logout() -> Response:
+    services.end_session(session.get("sid", ""))
+    db.session.commit()
     logout_user()
+    session.clear()
     flash(_("You are logged out."))
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/forgot", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["LEDA_LOGIN_LIMIT_ACCOUNT"],
+    key_func=_typed_account,
+    methods=["POST"],
+    error_message=lambda: _("Too many requests. Wait a few minutes and try again."),
+)
+def forgot_password() -> str | Response | tuple[str, int]:
+    form = ForgotPasswordForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("auth/forgot.html", form=form), status
+    services.send_password_reset(form.email.data)
+    db.session.commit()
+    flash(
+        _(
+            "If %(email)s belongs to an account here, a link to choose a new password is on its "
+            "way. It works for one hour.",
+            email=form.email.data.strip(),
+        )
+    )
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password/<token>", methods=["GET", "POST"])
+def set_password(token: str) -> str | Response | tuple[str, int]:
+    """Where an invitation or reset link lands: choose a password, once."""
+    link = services.valid_token(token)
+    form = SetPasswordForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("auth/set_password.html", form=form, user=link.user), status
+    try:
+        services.use_token(token, form.password.data)
+    except services.WeakPassword as problem:
+        db.session.rollback()
+        form.password.errors = [problem.message]
+        return render_template("auth/set_password.html", form=form, user=link.user), 400
+    db.session.commit()
+    if current_user.is_authenticated:
+        logout_user()
+    session.clear()
+    flash(_("Your password is set. Log in with it now."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def profile() -> str:
+    return render_template("auth/profile.html", paths=unit_paths(current_user.org_id))
+
+
+@bp.get("/account/my-data.json")
+@login_required
+def my_data() -> Response:
+    """Everything Leda keeps about the person asking, as a JSON download."""
+    response = jsonify(personal_data(current_user))
+    response.headers["Content-Disposition"] = "attachment; filename=leda-my-data.json"
+    return response
 
 
 @bp.post("/language")

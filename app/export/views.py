@@ -6,10 +6,10 @@ from flask import Blueprint, render_template, request, send_file
 from werkzeug.wrappers import Response
 
 from app.auth.access import role_required
-from app.auth.models import Role
 from app.content import current_course
 from app.errors import LedaError
 from app.i18n import _l
+from app.orgs.models import Role
 
 from .forms import ScormForm
 from .scorm import SchemasMissing, scorm_filename, write_scorm_package

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from sqlalchemy import func, or_
 
-from app.auth.models import User
 from app.content.models import Course, Module
 from app.db import db, in_org, upsert, utcnow
+from app.orgs.models import User
 
 from .models import CompletionStatus, LessonProgress, Reflection, Registration, SuccessStatus
 

@@ -4,12 +4,12 @@ from dataclasses import dataclass
 
 from flask import abort
 
-from app.auth.models import User
 from app.content.models import Module
 from app.db import db, get_in_org_or_404, upsert, utcnow
 from app.errors import LedaError
 from app.i18n import _l
 from app.learning.services import record_quiz_result
+from app.orgs.models import User
 
 from .models import QuizAnswer, QuizAttempt
 

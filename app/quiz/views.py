@@ -37,7 +37,7 @@ def submit(module_id: str) -> Response | tuple[str, int]:
     return redirect(url_for(".result", module_id=module.id, attempt_id=attempt.id))
 
 
-@bp.get("/modules/<module_id>/quiz/attempts/<int:attempt_id>")
+@bp.get("/modules/<module_id>/quiz/attempts/<id:attempt_id>")
 @login_required
 def result(module_id: str, attempt_id: int) -> str:
     module = module_or_404(module_id)

@@ -40,7 +40,7 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     page.locator("form.card button[type=submit]").click()
     check("login with errors")
     page.locator("input[name=email]").fill("learner@demo.leda.test")
-    page.locator("input[name=password]").fill("demo-learner")
+    page.locator("input[name=password]").fill("demo-learner-2026")
     page.locator("form.card button[type=submit]").click()
     page.wait_for_url(f"{base}/")
     check("dashboard")

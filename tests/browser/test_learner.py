@@ -44,7 +44,7 @@ def test_demo_learner_reads_a_lesson_and_passes_the_first_module(page, live_demo
         "button", name={"nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}[locale]
     ).click()
     page.locator("input[name=email]").fill("learner@demo.leda.test")
-    page.locator("input[name=password]").fill("demo-learner")
+    page.locator("input[name=password]").fill("demo-learner-2026")
     page.locator("form.card button[type=submit]").click()
     heading, passed = HEADINGS[locale]
     page.wait_for_url(f"{base}/")
@@ -91,7 +91,7 @@ def test_a_learner_takes_every_module_start_to_finish(page, live_demo):
     page.goto(f"{base}/login")
     page.get_by_role("button", name="English").click()
     page.locator("input[name=email]").fill("learner@demo.leda.test")
-    page.locator("input[name=password]").fill("demo-learner")
+    page.locator("input[name=password]").fill("demo-learner-2026")
     page.locator("form.card button[type=submit]").click()
     page.wait_for_url(f"{base}/")
     modules = check_content(ROOT)[0].modules

@@ -4,16 +4,17 @@ import io
 
 import pytest
 
-from app.auth.models import Role
 from app.content import current_course
 from app.export.scorm import write_scorm_package
+from app.orgs.models import Role
 from tests.factories import make_org, make_user
 
 
 @pytest.mark.parametrize(("standard", "locale"), [("1.2", "nb"), ("2004", "sv")])
 def test_an_admin_downloads_the_package(client, login, standard, locale):
-    login(make_user(make_org(), role=Role.ADMIN, locale="en"))
-    assert 'href="/admin/export/">Export</a>' in client.get("/").text
+    login(make_user(make_org(), roles=[Role.ADMIN], locale="en"))
+    assert 'href="/admin/people">Administration</a>' in client.get("/").text
+    assert 'href="/admin/export/">Export</a>' in client.get("/admin/people").text
     response = client.get(f"/admin/export/scorm?standard={standard}&locale={locale}")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
@@ -26,7 +27,7 @@ def test_an_admin_downloads_the_package(client, login, standard, locale):
 
 
 def test_a_bad_choice_is_named_and_nothing_is_sent(client, login):
-    login(make_user(make_org(), role=Role.ADMIN, locale="en"))
+    login(make_user(make_org(), roles=[Role.ADMIN], locale="en"))
     response = client.get("/admin/export/scorm?standard=1.3&locale=de")
     assert response.status_code == 400
     assert "SCORM version: Not a valid choice." in response.text
@@ -35,7 +36,7 @@ def test_a_bad_choice_is_named_and_nothing_is_sent(client, login):
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.MANAGER, Role.HR])
 def test_only_admins_may_export(client, login, role):
-    login(make_user(make_org(), role=role))
+    login(make_user(make_org(), roles=[role]))
     assert client.get("/admin/export/").status_code == 403
     assert client.get("/admin/export/scorm?standard=1.2&locale=nb").status_code == 403
     assert "/admin/export/" not in client.get("/").text

@@ -26,7 +26,7 @@ def test_the_dashboard_takes_three_queries_however_much_progress_there_is(client
     client.post("/modules/first-steps/lessons/welcome/done")
     client.post("/modules/first-steps/lessons/practice/done")
     busy = count_queries(client.application, lambda: client.get("/"))
-    # the user, their registrations, their lessons done per module
+    # the session with its user and roles, their registrations, their lessons done per module
     assert (empty, busy) == (3, 3)
     page = client.get("/").text
     assert "2 of 2 lessons done" in page

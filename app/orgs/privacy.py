@@ -1,0 +1,63 @@
+"""What Leda stores about a person, for their own download (GDPR art. 15 and 20).
+
+One function gathers it all, so the file a learner downloads is the complete answer to "what
+do you keep about me": the account, sessions, links, every progress record, every quiz answer,
+every reflection and what the audit log says was done to them.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+
+from app.auth.models import AccountToken, UserSession
+from app.db import db
+from app.learning.models import LessonProgress, Reflection, Registration
+from app.quiz.models import QuizAttempt
+
+from .models import AuditEvent, User
+from .services import unit_paths
+
+
+def _rows(query: Select[Any], skip: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    return [_plain(row, skip) for row in db.session.scalars(query)]
+
+
+def _plain(row: Any, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for column in row.__table__.columns:
+        if column.key in skip:
+            continue
+        value = getattr(row, column.key)
+        out[column.key] = value.isoformat() if isinstance(value, datetime) else value
+    return out
+
+
+def personal_data(user: User) -> dict[str, Any]:
+    """Everything stored about ``user``, as JSON-ready values. Secrets are left out: password and
+    token hashes say nothing about the person and would only help an attacker."""
+    secrets = frozenset({"password_hash", "token_hash"})
+    attempts = db.session.scalars(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.id)
+    ).all()
+    return {
+        "account": {
+            **_plain(user, secrets),
+            "organisation": user.organisation.name,
+            "unit": unit_paths(user.org_id).get(user.unit_id or 0),
+            "manager": user.manager.name if user.manager else None,
+            "roles": sorted(role.value for role in user.roles),
+        },
+        "sessions": _rows(select(UserSession).where(UserSession.user_id == user.id), secrets),
+        "links": _rows(select(AccountToken).where(AccountToken.user_id == user.id), secrets),
+        "registrations": _rows(select(Registration).where(Registration.user_id == user.id)),
+        "lessons": _rows(select(LessonProgress).where(LessonProgress.user_id == user.id)),
+        "quiz_attempts": [
+            {**_plain(attempt), "answers": [_plain(answer) for answer in attempt.answers]}
+            for attempt in attempts
+        ],
+        "reflections": _rows(select(Reflection).where(Reflection.user_id == user.id)),
+        "audit_events": _rows(
+            select(AuditEvent).where(AuditEvent.target_user_id == user.id), frozenset({"actor_id"})
+        ),
+    }

@@ -1,0 +1,122 @@
+"""Every route × every role, with a second organisation's ids: the status each must answer.
+
+A new route without an entry here fails the first test, so nothing ships unconsidered.
+"""
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from app.db import db
+from app.learning import services as learning
+from app.orgs.models import Role
+from app.quiz.services import submit_attempt
+from tests.factories import PASSWORD, make_org, make_unit, make_user
+
+ANON, LEARNER, MANAGER, HR, ADMIN = "anonymous", "learner", "manager", "hr", "admin"
+ROLES = [ANON, LEARNER, MANAGER, HR, ADMIN]
+THEIR_EMAIL = "outsider@dal.test"
+
+
+def everyone(status: int) -> dict[str, int]:
+    return dict.fromkeys(ROLES, status)
+
+
+def signed_in(status: int) -> dict[str, int]:
+    return {**everyone(status), ANON: 302}
+
+
+def admins(status: int) -> dict[str, int]:
+    return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: 403, ADMIN: status}
+
+
+# (endpoint, method) -> (path, {role: status}). {user}, {unit}, {attempt}: the OTHER org's ids.
+TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
+    ("static", "GET"): ("/static/css/leda.css", everyone(200)),
+    ("auth.login", "GET"): ("/login", {**everyone(302), ANON: 200}),
+    ("auth.login", "POST"): ("/login", {**everyone(302), ANON: 400}),
+    ("auth.forgot_password", "GET"): ("/account/forgot", everyone(200)),
+    ("auth.forgot_password", "POST"): ("/account/forgot", everyone(400)),
+    ("auth.set_password", "GET"): ("/account/password/not-a-token", everyone(410)),
+    ("auth.set_password", "POST"): ("/account/password/not-a-token", everyone(410)),
+    ("auth.set_language", "POST"): ("/language", everyone(400)),
+    ("auth.profile", "GET"): ("/account", signed_in(200)),
+    ("auth.my_data", "GET"): ("/account/my-data.json", signed_in(200)),
+    ("learning.dashboard", "GET"): ("/", signed_in(200)),
+    ("learning.module", "GET"): ("/modules/first-steps", signed_in(200)),
+    ("learning.lesson", "GET"): ("/modules/first-steps/lessons/welcome", signed_in(200)),
+    ("learning.complete_lesson", "POST"): (
+        "/modules/first-steps/lessons/welcome/done", signed_in(302)
+    ),
+    ("learning.save_reflection", "POST"): (
+        "/modules/first-steps/lessons/welcome/reflection", signed_in(302)
+    ),
+    ("learning.conversation_card", "GET"): ("/modules/first-steps/card", signed_in(200)),
+    ("quiz.take", "GET"): ("/modules/first-steps/quiz", signed_in(200)),
+    ("quiz.submit", "POST"): ("/modules/first-steps/quiz", signed_in(400)),
+    ("quiz.result", "GET"): ("/modules/first-steps/quiz/attempts/{attempt}", signed_in(404)),
+    ("export.index", "GET"): ("/admin/export/", admins(200)),
+    ("export.scorm", "GET"): ("/admin/export/scorm?standard=1.2&locale=nb", admins(200)),
+    ("orgs.people", "GET"): ("/admin/people?q=sider", admins(200)),
+    ("orgs.new_person", "GET"): ("/admin/people/new", admins(200)),
+    ("orgs.new_person", "POST"): ("/admin/people/new", admins(400)),
+    ("orgs.person", "GET"): ("/admin/people/{user}", admins(404)),
+    ("orgs.person", "POST"): ("/admin/people/{user}", admins(404)),
+    ("orgs.person_action", "POST"): ("/admin/people/{user}/deactivate", admins(404)),
+    ("orgs.import_people", "GET"): ("/admin/people/import", admins(200)),
+    ("orgs.import_people", "POST"): ("/admin/people/import", admins(400)),
+    ("orgs.apply_import", "POST"): ("/admin/people/import/apply", admins(400)),
+    ("orgs.invite_pending", "POST"): ("/admin/people/invite-pending", admins(302)),
+    ("orgs.units", "GET"): ("/admin/units", admins(200)),
+    ("orgs.units", "POST"): ("/admin/units", admins(400)),
+    ("orgs.unit", "GET"): ("/admin/units/{unit}", admins(404)),
+    ("orgs.unit", "POST"): ("/admin/units/{unit}", admins(404)),
+    ("orgs.audit_log", "GET"): ("/admin/audit", admins(200)),
+    ("auth.logout", "POST"): ("/logout", everyone(302)),  # last: it ends the session
+}  # fmt: skip
+
+
+def test_every_route_has_an_entry(app: Flask) -> None:
+    routes = {
+        (rule.endpoint, method)
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes == set(TABLE)
+
+
+@pytest.fixture
+def theirs(app: Flask) -> dict[str, int]:
+    """A second organisation with a person, a unit and a quiz attempt."""
+    from app.content import current_course
+
+    org = make_org(slug="dal", name="Dal kommune")
+    unit = make_unit(org, "Dal helse")
+    user = make_user(org, email=THEIR_EMAIL, unit=unit, given_name="Outi", family_name="Sider")
+    module = current_course().modules[0]
+    learning.record_visit(user, module, module.lessons[0].id)
+    answers = {q.id: sorted(q.correct_ids) for q in module.questions}
+    attempt = submit_attempt(user, module, "their-attempt", module.version, answers)
+    db.session.commit()
+    return {"user": user.id, "unit": unit.id, "attempt": attempt.id}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_and_never_another_orgs_data(
+    app: Flask, client: FlaskClient, theirs: dict[str, int], role: str
+) -> None:
+    if role != ANON:
+        org = make_org()
+        user = make_user(org, email=f"{role}@vik.test", roles=[Role(role)], locale="en")
+        db.session.commit()
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302
+    got, expected = {}, {}
+    for (endpoint, method), (path, statuses) in TABLE.items():
+        with client.open(path.format(**theirs), method=method) as response:
+            got[endpoint, method] = response.status_code
+            body = response.get_data()
+        expected[endpoint, method] = statuses[role]
+        assert THEIR_EMAIL.encode() not in body, (endpoint, method)
+        assert b"Outi" not in body, (endpoint, method)
+    assert got == expected
