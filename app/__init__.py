@@ -56,7 +56,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         LEDA_LOGIN_LIMIT_CLIENT=os.environ.get("LEDA_LOGIN_LIMIT_CLIENT", "100 per 15 minutes"),
         REDIS_URL=os.environ.get("REDIS_URL"),
         RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "memory://",
-        RATELIMIT_KEY_PREFIX="leda-login",
+        RATELIMIT_KEY_PREFIX=os.environ.get("LEDA_RATELIMIT_PREFIX", "leda"),
         LEDA_BASE_URL=os.environ.get("LEDA_BASE_URL", "http://127.0.0.1:5000"),
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,
     )

@@ -1,7 +1,7 @@
 """What every page shares: template helpers, the content language, and security headers."""
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, abort, current_app, request
 from flask_babel import get_locale
@@ -43,8 +43,16 @@ def init_web(app: Flask) -> None:
 
     @app.before_request
     def refuse_malformed_input() -> None:
-        """NUL bytes and bytes that are not UTF-8 (decoded as U+FFFD) in any query or form value
-        are refused here, so no view, database or log ever sees them."""
+        """NUL bytes and text that is not UTF-8, in any query or form value, are refused here,
+        so no view, database or log ever sees them."""
+        encoded = [request.query_string]
+        if request.mimetype == "application/x-www-form-urlencoded":
+            encoded.append(request.get_data(cache=True))
+        for raw in encoded:
+            try:
+                unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+            except UnicodeDecodeError:
+                abort(400)
         for values in (request.args, request.form):
             for key, value in values.items(multi=True):
                 if any(bad in text for text in (key, value) for bad in ("\x00", "\ufffd")):

@@ -39,3 +39,23 @@ def test_behind_a_proxy_the_forwarded_client_and_scheme_are_used(database, monke
             "/whoami", headers={"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
         )
     assert response.text == "203.0.113.9 https"
+
+
+def test_a_body_over_the_limit_gets_a_translated_413(client):
+    response = client.post(
+        "/login", data={"email": "x" * (7 * 1024 * 1024)}, headers={"Accept-Language": "nb"}
+    )
+    assert response.status_code == 413
+    assert "for stort: en fil eller et skjema kan være på høyst 6 MB." in response.text
+
+
+def test_malformed_values_are_a_400_and_reach_no_view(client):
+    cases = [
+        ("post", "/login", {"data": {"email": "a\x00@b.no", "password": "x"}}),
+        ("post", "/login", {"data": b"email=%FF%FE&password=x",
+                            "content_type": "application/x-www-form-urlencoded"}),
+        ("get", "/login?next=%00", {}),
+        ("get", "/account/forgot?x=%C3%28", {}),
+    ]  # fmt: skip
+    for method, path, kwargs in cases:
+        assert getattr(client, method)(path, **kwargs).status_code == 400, (path, kwargs)
