@@ -1,12 +1,16 @@
-"""The course as a SCORM package: one SCO per module, for any LMS that speaks SCORM 1.2 or 2004.
+"""The course as a SCORM package for any LMS that speaks SCORM 1.2 or 2004: one SCO.
 
-Each module becomes one self-contained HTML page (overview, lessons, quiz) that the small
-runtime in ``static/js/leda-scorm.js`` brings to life: it finds the LMS, bookmarks, resumes,
-scores the quiz and reports. Nothing in a package fetches anything from the network, so it
-runs the same in an LMS, from a file share or unzipped on a laptop.
+A package holds the whole course behind a module menu, or a single module for an LMS admin
+who wants one gradebook item per module. Either way it is one self-contained HTML page that the
+small runtime in ``static/js/leda-scorm.js`` brings to life: it finds the LMS, bookmarks,
+resumes, scores each quiz, reports each module as an objective and rolls them up into the SCO's
+status and score. One SCO, because an LMS keeps one API object per player page and may refuse a
+second SCO after the first has terminated (Moodle does, for SCORM 2004). Nothing in a package
+fetches anything from the network, so it runs the same in an LMS, from a file share or unzipped
+on a laptop.
 
 The same zip is written for the CLI and the admin download through ``write_scorm_package``,
-and it is byte-for-byte the same for the same course, standard and locale.
+and it is byte-for-byte the same for the same course, standard, locale and module.
 """
 
 from __future__ import annotations
@@ -97,7 +101,17 @@ UI_MESSAGES: dict[str, str] = {
     "not_recorded": N_(
         "Your progress is not being recorded: this page is not connected to a learning platform."
     ),
-    "contents": N_("Module contents"),
+    "review": N_("Review: nothing you do here is recorded, so your results stay as they are."),
+    "modules": N_("Modules"),
+    "all_modules": N_("All modules"),
+    "contents": N_("%(module)s: contents"),
+    # A module's state in the menu, in the web app's words for it.
+    "status_passed": N_("Passed"),
+    "status_failed": N_("Quiz not passed yet"),
+    "status_quiz_passed": N_("Quiz passed, lessons left"),
+    "status_lessons_done": N_("Lessons done, quiz left"),
+    "status_started": N_("In progress"),
+    "status_new": N_("Not started"),
     "overview": N_("About this module"),
     "minutes": N_("%(minutes)s min"),
     "pass_mark": N_("Pass mark: %(percent)s %%"),
@@ -152,73 +166,116 @@ _CSS_REFERENCE = re.compile(r"""url\(\s*['"]?([^'")]+?)['"]?\s*\)|@import\s+['"]
 
 
 class SchemasMissing(RuntimeError):
-    """The SCORM control documents come from npm; without `npm ci` no package can be built."""
+    """The SCORM control documents are kept in the repository; without them no package can be
+    built (`npm ci` copies them there afresh)."""
 
 
-def scorm_filename(course: Course, standard: str, locale: str) -> str:
-    """A download name that tells packages apart: course, version, standard and locale."""
-    return f"{course.id}-v{course.version}-scorm{standard.replace('.', '')}-{locale}.zip"
+def scorm_filename(course: Course, standard: str, locale: str, module_id: str | None = None) -> str:
+    """A download name that tells packages apart: course (or module), version, standard, locale."""
+    version = f"{course.id}-v{course.version}"
+    if module_id is not None:
+        version = f"{course.id}-{module_id}-v{package_modules(course, module_id)[0].version}"
+    return f"{version}-scorm{standard.replace('.', '')}-{locale}.zip"
 
 
-def write_scorm_package(course: Course, standard: str, locale: str, out: BinaryIO) -> None:
-    """Write the zip for ``course`` in ``locale`` to ``out``; the one export behind CLI and UI.
+def package_modules(course: Course, module_id: str | None) -> list[Module]:
+    """The modules a package holds: every module of the course, or the one named.
+
+    Raises ValueError naming the course's modules for an id it does not have.
+    """
+    if module_id is None:
+        return list(course.modules)
+    module = course.module(module_id)
+    if module is None:
+        known = ", ".join(m.id for m in course.modules)
+        raise ValueError(f"the course has no module {module_id}; its modules are {known}")
+    return [module]
+
+
+def write_scorm_package(
+    course: Course, standard: str, locale: str, out: BinaryIO, module_id: str | None = None
+) -> None:
+    """Write the zip for ``course`` (or one of its modules) in ``locale`` to ``out``; the one
+    export behind CLI and UI.
 
     Raises KeyError for an unknown standard, ValueError for a locale the course is not written
-    in (a package never mixes languages), and SchemasMissing when `npm ci` has not been run.
-    The same arguments always give the same bytes: entries are sorted and carry a fixed time.
+    in (a package never mixes languages) or a module it does not have, and SchemasMissing when
+    the SCORM schemas are not installed. The same arguments always give the same bytes:
+    entries are sorted and carry a fixed time.
     """
     scorm = SCORM_STANDARDS[standard]
     if locale not in course.locales:
         raise ValueError(f"the course has no {locale} text; it is written in {course.locales}")
-    files = list(package_files(course, scorm, locale))  # every error raised before any write
+    modules = package_modules(course, module_id)
+    files = list(package_files(course, scorm, locale, modules, module_id is None))
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files:
+        for name, data in files:  # every error was raised before the first write
             entry = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             archive.writestr(entry, data)
 
 
-def package_files(course: Course, scorm: ScormStandard, locale: str) -> Iterator[tuple[str, bytes]]:
+def objective_id(module: Module) -> str:
+    """The module's id as a SCORM identifier: letters, digits, "_" and "." are all Moodle takes.
+
+    Content ids are ``[a-z0-9][a-z0-9-]*``, so "-" to "_" keeps different ids different; the
+    runtime makes interaction and response ids the same way.
+    """
+    return module.id.replace("-", "_")
+
+
+def package_files(
+    course: Course, scorm: ScormStandard, locale: str, modules: list[Module], whole_course: bool
+) -> Iterator[tuple[str, bytes]]:
     """Every file of the package as (path in the zip, bytes), the manifest first."""
     shared = {
         **stylesheet_files(APP_STATIC, "css/leda.css"),
         "shared/css/leda-scorm.css": (EXPORT_STATIC / "css" / "leda-scorm.css").read_bytes(),
         "shared/js/leda-scorm.js": (EXPORT_STATIC / "js" / "leda-scorm.js").read_bytes(),
     }
-    scos = {
-        f"{module.id}/index.html": _render_sco(course, module, scorm, locale).encode()
-        for module in course.modules
+    if whole_course:
+        version, title = course.version, text_in(course.title, locale)
+        identifier = f"{course.id}-v{version}"
+    else:
+        version, title = modules[0].version, text_in(modules[0].title, locale)
+        identifier = f"{course.id}-{modules[0].id}-v{version}"
+    values = {
+        "course": course,
+        "modules": modules,
+        "whole_course": whole_course,
+        "identifier": identifier,
+        "version": version,
+        "title": title,
+        "standard": scorm.key,
+        "locale": locale,
+        "t": lambda text: text_in(text, locale),
+        "objective_id": objective_id,
     }
-    template = _environment().get_template(scorm.manifest_template)
-    manifest = template.render(
-        course=course, locale=locale, t=lambda text: text_in(text, locale), shared=sorted(shared)
+    page = (
+        _environment()
+        .get_template("export/scorm/sco.html")
+        .render(
+            **values,
+            lesson_body=lambda lesson, by: _demote_headings(text_in(lesson.body, locale), by),
+            ui=lambda key, **more: ui_text(key, locale, **more),
+        )
+    )
+    manifest = (
+        _environment().get_template(scorm.manifest_template).render(**values, shared=sorted(shared))
     )
     yield "imsmanifest.xml", manifest.encode()
     yield from _schema_files(scorm)
+    yield "index.html", page.encode()
     yield from sorted(shared.items())
-    yield from scos.items()
 
 
-def _render_sco(course: Course, module: Module, scorm: ScormStandard, locale: str) -> str:
-    template = _environment().get_template("export/scorm/sco.html")
-    return template.render(
-        course=course,
-        module=module,
-        standard=scorm.key,
-        locale=locale,
-        t=lambda text: text_in(text, locale),
-        lesson_body=lambda lesson: _demote_headings(text_in(lesson.body, locale)),
-        ui=lambda key, **values: ui_text(key, locale, **values),
-    )
-
-
-def _demote_headings(html: str) -> Markup:
-    """Lesson HTML one heading level down: in a SCO the module is h1 and each lesson an h2.
+def _demote_headings(html: str, by: int) -> Markup:
+    """Lesson HTML ``by`` heading levels down, to sit below the lesson's title in the page.
 
     The body is the safe HTML rendered at load, whose headings carry no attributes.
     """
-    return Markup(_HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 1, 6)}>", html))
+    return Markup(_HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + by, 6)}>", html))
 
 
 def _schema_files(scorm: ScormStandard) -> Iterator[tuple[str, bytes]]:

@@ -38,7 +38,7 @@ def scorm() -> Response | tuple[str, int]:
         return render_template("export/index.html", form=form), 400
     out = io.BytesIO()
     try:
-        write_scorm_package(course, form.standard.data, form.locale.data, out)
+        write_scorm_package(course, form.standard.data, form.locale.data, out, form.module_id())
     except SchemasMissing as error:
         raise ExportUnavailable() from error
     out.seek(0)
@@ -46,5 +46,7 @@ def scorm() -> Response | tuple[str, int]:
         out,
         mimetype="application/zip",
         as_attachment=True,
-        download_name=scorm_filename(course, form.standard.data, form.locale.data),
+        download_name=scorm_filename(
+            course, form.standard.data, form.locale.data, form.module_id()
+        ),
     )

@@ -57,14 +57,17 @@ class Registration(OrgScoped, Base):
 
     @property
     def lesson_status(self) -> str:
-        """SCORM 1.2's single status, derived from the two SCORM 2004 ones."""
-        if self.success_status != SuccessStatus.UNKNOWN:
-            return self.success_status.value
-        return {
-            CompletionStatus.NOT_ATTEMPTED: "not attempted",
-            CompletionStatus.INCOMPLETE: "incomplete",
-            CompletionStatus.COMPLETED: "completed",
-        }[self.completion_status]
+        """SCORM 1.2's single status, by the one rule the packages use too: "passed" only when
+        every lesson is done and the quiz passed, so a report never counts an unread module."""
+        if self.completion_status == CompletionStatus.COMPLETED:
+            if self.success_status == SuccessStatus.PASSED:
+                return "passed"
+            return "failed" if self.success_status == SuccessStatus.FAILED else "completed"
+        if self.success_status == SuccessStatus.FAILED:
+            return "failed"
+        if self.completion_status == CompletionStatus.NOT_ATTEMPTED:
+            return "not attempted"
+        return "incomplete"
 
 
 class LessonProgress(OrgScoped, Base):

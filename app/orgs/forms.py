@@ -41,6 +41,12 @@ def email_address(form: FlaskForm, field: EmailField) -> None:
         raise ValidationError(_l("Enter an email address like name@example.no."))
 
 
+def at_least_one(form: FlaskForm, field: SelectMultipleField) -> None:
+    """A group of checkboxes needs one ticked; unlike DataRequired it marks no box required."""
+    if not field.data:
+        raise ValidationError(_l("Choose at least one role."))
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -82,7 +88,7 @@ class PersonForm(FlaskForm):
     roles = CheckboxesField(
         _l("Roles"),
         choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()],
-        validators=[DataRequired(_l("Choose at least one role."))],
+        validators=[at_least_one],
     )
 
     def __init__(self, org: Organisation, *args: Any, **kwargs: Any) -> None:

@@ -130,10 +130,13 @@ def person(user_id: int) -> str | Response | tuple[str, int]:
     user = _person(user_id)
     form = PersonForm(
         current_user.organisation,
-        obj=user,
         data=None
         if request.method == "POST"
         else {
+            "given_name": user.given_name,
+            "family_name": user.family_name,
+            "email": user.email,
+            "employee_number": user.employee_number or "",
             "unit": str(user.unit_id or ""),
             "manager_employee_number": user.manager.employee_number if user.manager else "",
             "locale": user.locale or "",

@@ -1,4 +1,4 @@
-"""Fixtures for the export tests: the test course, the real one when it validates, and packages."""
+"""Fixtures for the export tests: the test course, a two-module one, the real one, and packages."""
 
 import io
 import zipfile
@@ -25,6 +25,23 @@ def course() -> Course:
 
 
 @pytest.fixture(scope="session")
+def two_module_course(course: Course) -> Course:
+    """The test course with a second module after its first: next-steps, version 1, pass mark
+    50 %, the first two questions only (capital, 1 point; nordic, 2 points)."""
+    first = course.modules[0]
+    second = first.model_copy(
+        update={
+            "id": "next-steps",
+            "version": 1,
+            "pass_mark": 50,
+            "title": {"nb": "Neste steg", "sv": "Nästa steg", "en": "Next steps"},
+            "questions": first.questions[:2],
+        }
+    )
+    return course.model_copy(update={"modules": [first, second]})
+
+
+@pytest.fixture(scope="session")
 def real_course() -> Course:
     """The course in course/ and modules/; it must validate (tests/content checks why not)."""
     loaded, problems = check_content(ROOT)
@@ -34,11 +51,14 @@ def real_course() -> Course:
 
 @pytest.fixture(scope="session")
 def make_package(course: Course) -> MakePackage:
-    """A package as an open zip, for the test course unless another is given."""
+    """A package as an open zip: of the test course unless another is given, of the whole
+    course unless a module is named."""
 
-    def make(standard: str, locale: str, of: Course | None = None) -> zipfile.ZipFile:
+    def make(
+        standard: str, locale: str, of: Course | None = None, module: str | None = None
+    ) -> zipfile.ZipFile:
         out = io.BytesIO()
-        write_scorm_package(of or course, standard, locale, out)
+        write_scorm_package(of or course, standard, locale, out, module)
         return zipfile.ZipFile(out)
 
     return make

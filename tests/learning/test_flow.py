@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
@@ -195,3 +196,20 @@ def test_unknown_module_and_lesson_are_404_pages_in_the_users_language(client, l
         response = client.get(url)
         assert response.status_code == 404
         assert "<h1>Page not found</h1>" in response.text
+
+
+@pytest.mark.parametrize(
+    ("completion", "success", "lesson_status"),
+    [
+        (CompletionStatus.NOT_ATTEMPTED, SuccessStatus.UNKNOWN, "not attempted"),
+        (CompletionStatus.INCOMPLETE, SuccessStatus.UNKNOWN, "incomplete"),
+        (CompletionStatus.INCOMPLETE, SuccessStatus.PASSED, "incomplete"),  # quiz only: not done
+        (CompletionStatus.INCOMPLETE, SuccessStatus.FAILED, "failed"),
+        (CompletionStatus.COMPLETED, SuccessStatus.UNKNOWN, "completed"),
+        (CompletionStatus.COMPLETED, SuccessStatus.FAILED, "failed"),
+        (CompletionStatus.COMPLETED, SuccessStatus.PASSED, "passed"),
+    ],
+)
+def test_scorm_12_status_is_passed_only_when_read_and_passed(completion, success, lesson_status):
+    registration = Registration(completion_status=completion, success_status=success)
+    assert registration.lesson_status == lesson_status

@@ -190,3 +190,18 @@ def test_a_learner_downloads_everything_stored_about_them(client, login):
     assert [r["text"] for r in data["reflections"]] == ["Mine alone"]
     assert len(data["sessions"]) == 1 and "token_hash" not in data["sessions"][0]
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_edit_page_shows_the_stored_values(client, admin):
+    org = admin.organisation
+    unit = make_unit(org, "Sykehjem Nord")
+    boss = make_user(org, email="boss@vik.test", employee_number="1")
+    person = make_user(org, email="kari@vik.test", given_name="Kari", employee_number="2",
+                       unit=unit, manager=boss, locale="sv", roles=[Role.MANAGER])  # fmt: skip
+    page = client.get(f"/admin/people/{person.id}").text
+    assert f'<option selected value="{unit.id}">Sykehjem Nord</option>' in page
+    assert 'name="manager_employee_number" type="text" value="1"' in page
+    assert '<option selected value="sv">Svenska</option>' in page
+    assert '<input checked id="roles-1" name="roles" type="checkbox" value="manager">' in page
+    assert '<input id="roles-0" name="roles" type="checkbox" value="learner">' in page
+    assert 'name="given_name" required type="text" value="Kari"' in page

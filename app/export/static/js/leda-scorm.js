@@ -1,11 +1,14 @@
 /*
- * Leda's SCORM runtime: makes one exported module page talk to the LMS that launched it.
+ * Leda's SCORM runtime: makes an exported package page talk to the LMS that launched it.
  *
- * It finds the LMS API by the ADL discovery algorithm, resumes from the bookmark, shows one view
- * (overview, a lesson, the quiz) at a time, scores the quiz, records each answer as an
- * interaction and reports status, score and session time; it commits and terminates when the
- * page goes away. Without an LMS it still works as a readable page and says that progress is
- * not being recorded. No dependencies, no network, and no inline script in the page.
+ * A package is one SCO: the whole course behind a module menu, or a single module. The runtime
+ * finds the LMS API by the ADL discovery algorithm, resumes from the bookmark, shows one view at a
+ * time, scores each module's quiz and records every answer as an interaction. Each module's
+ * state lives in suspend data and is reported as an objective of its own; the modules roll up
+ * into the SCO's status and score. A module counts when every lesson has been seen and its quiz
+ * passed, as in the web app. In review mode nothing is written. Without an LMS the page stays
+ * readable and says that progress is not being recorded. No dependencies, no network, and no
+ * inline script in the page.
  */
 (function () {
   "use strict";
@@ -13,42 +16,56 @@
   var main = document.getElementById("main");
   var MAX_TRIES = 500; // ADL: how far up the frame chain an LMS may put its API
 
-  // --- the two standards: names, vocabularies and formats -------------------------------
-
   function twoDigits(n) {
     return (n < 10 ? "0" : "") + n;
+  }
+
+  // Scores are whole basis points (1/100 of a percent), truncated and never rounded up, so an
+  // LMS comparing a reported score with its threshold reaches the same verdict as the page.
+  function basisPoints(points, max) {
+    return Math.floor((points * 10000) / max);
+  }
+
+  function percentOf(bp) {
+    return String(bp / 100);
+  }
+
+  function scaledOf(bp) {
+    return String(bp / 10000);
+  }
+
+  // SCORM identifiers: letters, digits, "_" and "." (what Moodle accepts). Content ids are
+  // lowercase letters, digits and "-", so replacing "-" keeps them apart.
+  function identifier(id) {
+    return id.replace(/-/g, "_");
   }
 
   var STANDARDS = {
     "1.2": {
       api: "API",
       calls: ["LMSInitialize", "LMSGetValue", "LMSSetValue", "LMSCommit", "LMSFinish"],
+      entry: "cmi.core.entry",
+      mode: "cmi.core.lesson_mode",
       location: "cmi.core.lesson_location",
       exit: "cmi.core.exit",
       sessionTime: "cmi.core.session_time",
       normalExit: "",
-      // SCORM 1.2 compares score.raw with the mastery score (a percent), so raw is a percent.
+      // A mastery score the LMS holds, a percent: the LMS judges score.raw by it on LMSFinish.
       threshold: function (lms) {
         var mastery = parseFloat(lms.get("cmi.student_data.mastery_score"));
-        return mastery >= 0 && mastery <= 100 ? mastery : null;
+        return mastery >= 0 && mastery <= 100 ? Math.round(mastery * 100) : null;
       },
-      fromPercent: function (percent) {
-        return percent;
+      // One status for both completion and success. "failed" is never sent: a quiz can always be
+      // taken again here, while an LMS takes "failed" as a finished attempt (Moodle reopens it
+      // in review mode, where nothing more can be recorded).
+      report: function (course) {
+        var values = [["cmi.core.lesson_status", course.done ? "passed" : "incomplete"]];
+        return course.attempted ? values.concat(score12("cmi.core.score.", course.bp)) : values;
       },
-      toPercent: function (measure) {
-        return measure;
-      },
-      measure: function (points, max) {
-        return Math.floor((points * 10000) / max) / 100;
-      },
-      report: function (lms, outcome) {
-        var status = "incomplete";
-        if (outcome.attempted) status = outcome.passed ? "passed" : "failed";
-        lms.set("cmi.core.lesson_status", status);
-        if (!outcome.attempted) return;
-        lms.set("cmi.core.score.raw", String(outcome.measure));
-        lms.set("cmi.core.score.min", "0");
-        lms.set("cmi.core.score.max", "100");
+      objective: function (prefix, module) {
+        var status = module.done ? "passed" : module.touched ? "incomplete" : "not attempted";
+        var values = [[prefix + "status", status]];
+        return module.attempted ? values.concat(score12(prefix + "score.", module.bp)) : values;
       },
       interaction: function (answer) {
         var prefix = "cmi.interactions." + answer.index + ".";
@@ -59,10 +76,11 @@
             })
             .join(",");
         };
+        var time = answer.time; // SCORM 1.2 CMITime: the learner's local time of day
         return [
-          [prefix + "id", answer.questionId],
+          [prefix + "id", answer.id],
           [prefix + "type", answer.type === "true_false" ? "true-false" : "choice"],
-          [prefix + "time", answer.time.toISOString().slice(11, 19)],
+          [prefix + "time", [time.getHours(), time.getMinutes(), time.getSeconds()].map(twoDigits).join(":")],
           [prefix + "weighting", String(answer.points)],
           [prefix + "student_response", letters(answer.chosen)],
           [prefix + "result", answer.isCorrect ? "correct" : "wrong"],
@@ -77,43 +95,50 @@
     "2004": {
       api: "API_1484_11",
       calls: ["Initialize", "GetValue", "SetValue", "Commit", "Terminate"],
+      entry: "cmi.entry",
+      mode: "cmi.mode",
       location: "cmi.location",
       exit: "cmi.exit",
       sessionTime: "cmi.session_time",
       normalExit: "normal",
-      // SCORM 2004 judges success by score.scaled against the scaled passing score.
+      // The scaled passing score from the manifest (a module package's pass mark), which the
+      // LMS judges score.scaled by.
       threshold: function (lms) {
         var scaled = parseFloat(lms.get("cmi.scaled_passing_score"));
-        return scaled >= -1 && scaled <= 1 ? scaled : null;
+        return scaled >= -1 && scaled <= 1 ? Math.round(scaled * 10000) : null;
       },
-      fromPercent: function (percent) {
-        return percent / 100;
+      // Completed only when the package's rule is met: an LMS takes a completed SCO as a
+      // finished attempt (Moodle reopens it in review mode), and a learner with a quiz left to
+      // pass must be able to come back and pass it.
+      report: function (course) {
+        var values = [
+          ["cmi.completion_status", course.done ? "completed" : "incomplete"],
+          ["cmi.success_status", course.passed ? "passed" : course.allAttempted ? "failed" : "unknown"],
+        ];
+        return course.attempted ? values.concat(score2004("cmi.score.", course.bp)) : values;
       },
-      toPercent: function (measure) {
-        return measure * 100;
-      },
-      measure: function (points, max) {
-        return Math.floor((points * 10000) / max) / 10000;
-      },
-      report: function (lms, outcome) {
-        lms.set("cmi.completion_status", outcome.completed ? "completed" : "incomplete");
-        lms.set("cmi.success_status", outcome.attempted ? (outcome.passed ? "passed" : "failed") : "unknown");
-        if (!outcome.attempted) return;
-        lms.set("cmi.score.scaled", String(outcome.measure));
-        lms.set("cmi.score.raw", String(outcome.points));
-        lms.set("cmi.score.min", "0");
-        lms.set("cmi.score.max", String(outcome.max));
+      // A module's objective says what the web app's registration says: completed when every
+      // lesson has been seen, passed when the quiz has been passed.
+      objective: function (prefix, module) {
+        var values = [
+          [prefix + "completion_status", module.allSeen ? "completed" : module.touched ? "incomplete" : "not attempted"],
+          [prefix + "success_status", module.attempted ? (module.passed ? "passed" : "failed") : "unknown"],
+        ];
+        return module.attempted ? values.concat(score2004(prefix + "score.", module.bp)) : values;
       },
       interaction: function (answer) {
         var prefix = "cmi.interactions." + answer.index + ".";
+        var responses = function (ids) {
+          return ids.map(identifier).join("[,]");
+        };
         return [
-          [prefix + "id", answer.questionId],
+          [prefix + "id", answer.id],
           [prefix + "type", answer.type === "true_false" ? "true-false" : "choice"],
           [prefix + "timestamp", answer.time.toISOString().slice(0, 22) + "Z"],
           [prefix + "weighting", String(answer.points)],
-          [prefix + "learner_response", answer.chosen.join("[,]")],
+          [prefix + "learner_response", responses(answer.chosen)],
           [prefix + "result", answer.isCorrect ? "correct" : "incorrect"],
-          [prefix + "correct_responses.0.pattern", answer.correct.join("[,]")],
+          [prefix + "correct_responses.0.pattern", responses(answer.correct)],
         ];
       },
       duration: function (seconds) {
@@ -124,6 +149,20 @@
       },
     },
   };
+
+  // Scores as a percent, 0 to 100: the raw score LMSs grade by (Moodle against its maximum of
+  // 100, whatever min and max say), with scaled beside it in SCORM 2004.
+  function score12(prefix, bp) {
+    return [
+      [prefix + "raw", percentOf(bp)],
+      [prefix + "min", "0"],
+      [prefix + "max", "100"],
+    ];
+  }
+
+  function score2004(prefix, bp) {
+    return [[prefix + "scaled", scaledOf(bp)]].concat(score12(prefix, bp));
+  }
 
   // --- finding and talking to the LMS ---------------------------------------------------
 
@@ -171,107 +210,219 @@
 
   // --- the page -------------------------------------------------------------------------
 
+  function all(root, selector) {
+    return Array.prototype.slice.call(root.querySelectorAll(selector));
+  }
+
   var standard = STANDARDS[main.getAttribute("data-scorm")];
-  var moduleVersion = Number(main.getAttribute("data-module-version"));
-  var views = Array.prototype.slice.call(document.querySelectorAll(".scorm-view"));
-  var lessonIds = views
-    .map(function (view) {
-      return view.getAttribute("data-lesson");
-    })
-    .filter(Boolean);
-  var form = document.getElementById("quiz-form");
-  var questions = Array.prototype.slice.call(form.querySelectorAll(".question"));
-  var statusRegion = document.getElementById("quiz-status");
-  var submitButton = document.getElementById("quiz-submit");
-  var retryButton = document.getElementById("quiz-retry");
-  var maxPoints = questions.reduce(function (sum, q) {
-    return sum + Number(q.getAttribute("data-points"));
-  }, 0);
+  var isCourse = main.getAttribute("data-package") === "course";
+  var views = all(document, ".scorm-view");
+  var menu = document.getElementById("menu");
+  var modules = all(document, ".scorm-module").map(function (section) {
+    var form = section.querySelector("form.quiz");
+    var questions = all(form, ".question");
+    return {
+      id: section.getAttribute("data-module"),
+      objective: identifier(section.getAttribute("data-module")),
+      version: Number(section.getAttribute("data-module-version")),
+      threshold: Number(section.getAttribute("data-pass-mark")) * 100,
+      section: section,
+      lessonIds: all(section, "[data-lesson]").map(function (view) {
+        return view.getAttribute("data-lesson");
+      }),
+      form: form,
+      questions: questions,
+      statusRegion: section.querySelector(".scorm-status"),
+      submitButton: section.querySelector(".quiz-submit"),
+      retryButton: section.querySelector(".quiz-retry"),
+      maxPoints: questions.reduce(function (sum, q) {
+        return sum + Number(q.getAttribute("data-points"));
+      }, 0),
+      // What a later session needs and the LMS does not keep for us; saved as suspend data.
+      // points is the best attempt's, as in the web app.
+      state: { version: Number(section.getAttribute("data-module-version")), seen: [], tries: 0, points: null },
+    };
+  });
+  var current = menu ? "menu" : views[0].id;
 
   var lms = connect(standard);
+  var reviewing = false;
   var startedAt = Date.now();
   var finished = false;
   var interactionCount = 0;
-  // Measures are truncated, never rounded up, so the LMS comparing the reported score with
-  // the mastery score reaches the same verdict as this page.
-  var threshold = standard.fromPercent(Number(main.getAttribute("data-pass-mark")));
-  // What a later session needs and the LMS does not keep for us; saved as suspend data.
-  var state = { version: moduleVersion, seen: [], tries: 0, points: null };
-  var current = "overview";
+  var objectiveIndex = {}; // objective id -> its index in cmi.objectives
+  var objectiveCount = 0;
 
-  function outcome() {
+  function outcomeOf(module) {
+    var state = module.state;
     var attempted = state.points !== null;
-    var measure = attempted ? standard.measure(state.points, maxPoints) : null;
-    var passed = attempted && measure >= threshold;
-    var allSeen = lessonIds.every(function (id) {
+    var bp = attempted ? basisPoints(state.points, module.maxPoints) : null;
+    var passed = attempted && bp >= module.threshold;
+    var allSeen = module.lessonIds.every(function (id) {
       return state.seen.indexOf(id) >= 0;
     });
     return {
       attempted: attempted,
       passed: passed,
-      completed: attempted && allSeen,
+      allSeen: allSeen,
       done: passed && allSeen,
-      points: state.points,
-      max: maxPoints,
-      measure: measure,
+      touched: attempted || state.seen.length > 0,
+      bp: bp,
+    };
+  }
+
+  /* The package rolled up: done when every module is; the score is the share of all quiz
+     points, counting a quiz not yet taken as none. */
+  function courseOutcome(outcomes) {
+    var points = 0;
+    var max = 0;
+    modules.forEach(function (module) {
+      points += module.state.points || 0;
+      max += module.maxPoints;
+    });
+    var every = function (key) {
+      return outcomes.every(function (o) {
+        return o[key];
+      });
+    };
+    return {
+      attempted: outcomes.some(function (o) {
+        return o.attempted;
+      }),
+      allAttempted: every("attempted"),
+      passed: every("passed"),
+      done: every("done"),
+      bp: basisPoints(points, max),
     };
   }
 
   function save() {
-    if (!lms) return;
-    lms.set(standard.location, current);
-    lms.set("cmi.suspend_data", JSON.stringify(state));
-    standard.report(lms, outcome());
+    if (!lms || reviewing) return;
+    var values = [
+      [standard.location, current],
+      ["cmi.suspend_data", JSON.stringify({ modules: suspendData() })],
+    ];
+    var outcomes = modules.map(outcomeOf);
+    modules.forEach(function (module, i) {
+      var index = objectiveIndex[module.objective];
+      var prefix = "cmi.objectives." + (index === undefined ? objectiveCount : index) + ".";
+      if (index === undefined) {
+        objectiveIndex[module.objective] = objectiveCount++;
+        values.push([prefix + "id", module.objective]);
+      }
+      values = values.concat(standard.objective(prefix, outcomes[i]));
+    });
+    values = values.concat(standard.report(courseOutcome(outcomes)));
+    values.forEach(function (pair) {
+      lms.set(pair[0], pair[1]);
+    });
     lms.commit();
   }
 
+  function suspendData() {
+    var data = {};
+    modules.forEach(function (module) {
+      data[module.id] = module.state;
+    });
+    return data;
+  }
+
+  /* Only an LMS that says this is not a first launch has anything to resume. */
   function resume() {
+    var entry = lms.get(standard.entry);
+    if (entry !== "resume" && entry !== "") return;
     var saved = null;
     try {
       saved = JSON.parse(lms.get("cmi.suspend_data") || "null");
     } catch (error) {
       saved = null;
     }
-    // Progress made against another version of the module does not carry over.
-    if (!saved || saved.version !== moduleVersion) return;
-    state.seen = (saved.seen || []).filter(function (id) {
-      return lessonIds.indexOf(id) >= 0;
+    if (!saved || !saved.modules) return;
+    var restored = [];
+    modules.forEach(function (module) {
+      var state = saved.modules[module.id];
+      // Progress made against another version of a module does not carry over.
+      if (!state || state.version !== module.version) return;
+      restored.push(module);
+      module.state.seen = (state.seen || []).filter(function (id) {
+        return module.lessonIds.indexOf(id) >= 0;
+      });
+      module.state.tries = Number(state.tries) || 0;
+      module.state.points = typeof state.points === "number" ? state.points : null;
     });
-    state.tries = Number(saved.tries) || 0;
-    state.points = typeof saved.points === "number" ? saved.points : null;
     var bookmark = document.getElementById(lms.get(standard.location));
-    if (bookmark && bookmark.classList.contains("scorm-view")) current = bookmark.id;
+    if (!bookmark || !bookmark.classList.contains("scorm-view")) return;
+    var module = moduleOf(bookmark);
+    if (!module || restored.indexOf(module) >= 0) current = bookmark.id;
+  }
+
+  function readObjectives() {
+    objectiveCount = Number(lms.get("cmi.objectives._count")) || 0;
+    for (var i = 0; i < objectiveCount; i++) objectiveIndex[lms.get("cmi.objectives." + i + ".id")] = i;
+  }
+
+  function moduleOf(view) {
+    return modules.filter(function (module) {
+      return module.section.contains(view);
+    })[0];
   }
 
   function show(id, moveFocus) {
+    var view = document.getElementById(id);
+    var module = moduleOf(view);
     current = id;
-    views.forEach(function (view) {
-      view.hidden = view.id !== id;
+    views.forEach(function (each) {
+      each.hidden = each !== view;
     });
-    document.querySelectorAll(".scorm-contents a").forEach(function (link) {
+    modules.forEach(function (each) {
+      each.section.hidden = each !== module;
+    });
+    all(document, ".scorm-contents a").forEach(function (link) {
       if (link.getAttribute("href") === "#" + id) link.setAttribute("aria-current", "step");
       else link.removeAttribute("aria-current");
     });
-    var lesson = document.getElementById(id).getAttribute("data-lesson");
-    if (lesson && state.seen.indexOf(lesson) < 0) state.seen.push(lesson);
+    var lesson = view.getAttribute("data-lesson");
+    if (module && lesson && module.state.seen.indexOf(lesson) < 0) module.state.seen.push(lesson);
     save();
-    if (moveFocus) document.getElementById(id).querySelector("h2").focus();
+    showStatuses();
+    if (moveFocus) view.querySelector("h2, h3").focus();
+  }
+
+  /* The menu's badge for each module, in the web app's words. */
+  function showStatuses() {
+    if (!menu) return;
+    modules.forEach(function (module) {
+      var outcome = outcomeOf(module);
+      var key = "new";
+      if (outcome.done) key = "passed";
+      else if (outcome.attempted && !outcome.passed) key = "failed";
+      else if (outcome.passed) key = "quiz-passed";
+      else if (outcome.allSeen) key = "lessons-done";
+      else if (outcome.touched) key = "started";
+      var badge = menu.querySelector('[data-status-of="' + module.id + '"]');
+      badge.textContent = menu.getAttribute("data-status-" + key);
+      badge.className = "badge" + (key === "passed" ? " badge-done" : key === "failed" ? " badge-retry" : key === "new" ? "" : " badge-progress");
+      badge.hidden = false;
+    });
   }
 
   function finish() {
     if (!lms || finished) return;
     finished = true;
-    var seconds = Math.max(0, Math.round((Date.now() - startedAt) / 1000));
-    lms.set(standard.exit, outcome().done ? standard.normalExit : "suspend");
-    lms.set(standard.sessionTime, standard.duration(seconds));
-    lms.commit();
+    if (!reviewing) {
+      var seconds = Math.max(0, Math.round((Date.now() - startedAt) / 1000));
+      var done = courseOutcome(modules.map(outcomeOf)).done;
+      lms.set(standard.exit, done ? standard.normalExit : "suspend");
+      lms.set(standard.sessionTime, standard.duration(seconds));
+      lms.commit();
+    }
     lms.terminate();
   }
 
   // --- the quiz -------------------------------------------------------------------------
 
   function checkedValues(question, selector) {
-    return Array.prototype.slice.call(question.querySelectorAll(selector)).map(function (input) {
+    return all(question, selector).map(function (input) {
       return input.value;
     });
   }
@@ -282,20 +433,21 @@
     });
   }
 
-  function submitQuiz(event) {
+  function submitQuiz(module, event) {
     event.preventDefault();
-    var unanswered = questions.filter(function (question) {
+    var form = module.form;
+    var unanswered = module.questions.filter(function (question) {
       return !question.querySelector("input:checked");
     });
     if (unanswered.length) {
-      statusRegion.className = "scorm-status result result-failed";
-      statusRegion.textContent = form.getAttribute("data-unanswered");
+      module.statusRegion.className = "scorm-status result result-failed";
+      module.statusRegion.textContent = form.getAttribute("data-unanswered");
       unanswered[0].querySelector("input").focus();
       return;
     }
     var time = new Date();
     var points = 0;
-    questions.forEach(function (question) {
+    module.questions.forEach(function (question) {
       var chosen = checkedValues(question, "input:checked");
       var correct = checkedValues(question, "input[data-correct]");
       var isCorrect = chosen.length === correct.length && chosen.every(function (id) {
@@ -303,11 +455,11 @@
       });
       if (isCorrect) points += Number(question.getAttribute("data-points"));
       showFeedback(question, chosen, isCorrect);
-      if (lms) {
+      if (lms && !reviewing) {
         standard
           .interaction({
             index: interactionCount++,
-            questionId: question.getAttribute("data-question"),
+            id: module.objective + "." + identifier(question.getAttribute("data-question")),
             type: question.getAttribute("data-type"),
             optionIds: checkedValues(question, "input"),
             chosen: chosen,
@@ -321,38 +473,43 @@
           });
       }
     });
-    state.tries += 1;
-    state.points = points;
-    var result = outcome();
+    module.state.tries += 1;
+    module.state.points = Math.max(points, module.state.points || 0);
+    var passed = basisPoints(points, module.maxPoints) >= module.threshold;
     save();
+    showStatuses();
+    showResult(module, points, passed);
+    module.submitButton.hidden = true;
+    module.retryButton.hidden = passed;
+    (passed ? module.statusRegion : module.retryButton).focus();
+  }
 
+  function showResult(module, points, passed) {
+    var form = module.form;
     var verdict = document.createElement("strong");
-    verdict.textContent = form.getAttribute(result.passed ? "data-passed" : "data-failed");
-    statusRegion.className = "scorm-status result " + (result.passed ? "result-passed" : "result-failed");
-    statusRegion.replaceChildren(
+    verdict.textContent = form.getAttribute(passed ? "data-passed" : "data-failed");
+    module.statusRegion.className = "scorm-status result " + (passed ? "result-passed" : "result-failed");
+    module.statusRegion.replaceChildren(
       verdict,
       " " +
         fill(form.getAttribute("data-score"), {
           raw: points,
-          max: maxPoints,
-          percent: Math.round((points * 100) / maxPoints),
-          pass_mark: Math.round(standard.toPercent(threshold) * 100) / 100,
+          max: module.maxPoints,
+          percent: Math.floor(basisPoints(points, module.maxPoints) / 100),
+          pass_mark: module.threshold / 100,
         })
     );
-    form.querySelectorAll("fieldset").forEach(function (fieldset) {
+    all(form, "fieldset").forEach(function (fieldset) {
       fieldset.disabled = true;
     });
-    submitButton.hidden = true;
-    retryButton.hidden = result.passed;
-    (result.passed ? statusRegion : retryButton).focus();
   }
 
   function showFeedback(question, chosen, isCorrect) {
     var feedback = question.querySelector(".scorm-feedback");
-    feedback.querySelectorAll("[data-verdict]").forEach(function (span) {
+    all(feedback, "[data-verdict]").forEach(function (span) {
       span.hidden = span.getAttribute("data-verdict") !== (isCorrect ? "correct" : "incorrect");
     });
-    feedback.querySelectorAll("[data-option]").forEach(function (item) {
+    all(feedback, "[data-option]").forEach(function (item) {
       var wasChosen = chosen.indexOf(item.getAttribute("data-option")) >= 0;
       item.classList.toggle("chosen", wasChosen);
       item.querySelector(".scorm-chosen").hidden = !wasChosen;
@@ -360,30 +517,59 @@
     feedback.hidden = false;
   }
 
-  function retryQuiz() {
-    form.reset();
-    form.querySelectorAll("fieldset").forEach(function (fieldset) {
+  function retryQuiz(module) {
+    module.form.reset();
+    all(module.form, "fieldset").forEach(function (fieldset) {
       fieldset.disabled = false;
     });
-    form.querySelectorAll(".scorm-feedback").forEach(function (feedback) {
+    all(module.form, ".scorm-feedback").forEach(function (feedback) {
       feedback.hidden = true;
     });
-    statusRegion.className = "scorm-status";
-    statusRegion.textContent = "";
-    retryButton.hidden = true;
-    submitButton.hidden = false;
-    document.getElementById("quiz-title").focus();
+    module.statusRegion.className = "scorm-status";
+    module.statusRegion.textContent = "";
+    module.retryButton.hidden = true;
+    module.submitButton.hidden = false;
+    module.section.querySelector(".quiz-title").focus();
+  }
+
+  /* A quiz as the learner left it: a passed one (or any, in review) shows its result and takes
+     no more answers; the others wait for answers. */
+  function prepareQuiz(module) {
+    var outcome = outcomeOf(module);
+    if (outcome.passed || (reviewing && outcome.attempted)) {
+      showResult(module, module.state.points, outcome.passed);
+    } else if (reviewing) {
+      all(module.form, "fieldset").forEach(function (fieldset) {
+        fieldset.disabled = true;
+      });
+    } else {
+      module.submitButton.hidden = false;
+    }
+    module.form.addEventListener("submit", function (event) {
+      submitQuiz(module, event);
+    });
+    module.retryButton.addEventListener("click", function () {
+      retryQuiz(module);
+    });
   }
 
   // --- start ----------------------------------------------------------------------------
 
   if (lms) {
     document.getElementById("scorm-notice").hidden = true;
-    var lmsThreshold = standard.threshold(lms);
-    if (lmsThreshold !== null) threshold = lmsThreshold;
+    reviewing = lms.get(standard.mode) === "review";
+    document.getElementById("scorm-review").hidden = !reviewing;
+    // A module package's LMS threshold stands for its pass mark; a course package has one pass
+    // mark per module, which no single LMS threshold can replace.
+    var lmsThreshold = isCourse ? null : standard.threshold(lms);
+    modules.forEach(function (module) {
+      if (lmsThreshold !== null) module.threshold = lmsThreshold;
+    });
     interactionCount = Number(lms.get("cmi.interactions._count")) || 0;
+    readObjectives();
     resume();
   }
+  modules.forEach(prepareQuiz);
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest('a[href^="#"]') : null;
     var target = link && document.getElementById(link.getAttribute("href").slice(1));
@@ -391,12 +577,9 @@
     event.preventDefault();
     show(target.id, true);
   });
-  form.addEventListener("submit", submitQuiz);
-  retryButton.addEventListener("click", retryQuiz);
-  submitButton.hidden = false;
   window.addEventListener("pagehide", finish);
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState === "hidden" && lms && !finished) lms.commit();
+    if (document.visibilityState === "hidden" && lms && !finished && !reviewing) lms.commit();
   });
   show(current, false);
 })();
