@@ -7,12 +7,16 @@ from typing import Any
 from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .content import init_content
 from .db import db as database
 from .errors import register_error_handlers
+from .files import private_file, write_private
 from .i18n import babel, compile_catalogs, select_locale
+from .jobs import huey
+from .mail import init_mail
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -31,7 +35,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__, instance_path=os.environ.get("LEDA_INSTANCE_PATH") or str(ROOT / "instance")
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.update(
         SECRET_KEY=os.environ.get("SECRET_KEY") or _instance_secret(Path(app.instance_path)),
         SQLALCHEMY_DATABASE_URI=database_url(
@@ -46,8 +51,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=os.environ.get("LEDA_SECURE_COOKIES", "") == "1",
         REMEMBER_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
+        REDIS_URL=os.environ.get("REDIS_URL") or None,
+        LEDA_HUEY_NAME=os.environ.get("LEDA_HUEY_NAME") or "leda",
+        LEDA_HUEY_IMMEDIATE=False,
+        LEDA_MAIL_OUTBOX=os.environ.get("LEDA_MAIL_OUTBOX") or str(instance / "outbox"),
+        LEDA_MAIL_FROM=os.environ.get("LEDA_MAIL_FROM") or "Leda <leda@localhost>",
+        LEDA_SMTP_HOST=os.environ.get("LEDA_SMTP_HOST") or None,
+        LEDA_SMTP_PORT=os.environ.get("LEDA_SMTP_PORT") or None,
+        LEDA_SMTP_USER=os.environ.get("LEDA_SMTP_USER") or None,
+        LEDA_SMTP_PASSWORD=os.environ.get("LEDA_SMTP_PASSWORD") or None,
+        LEDA_SMTP_SECURITY=os.environ.get("LEDA_SMTP_SECURITY") or "starttls",
     )
     app.config.update(overrides or {})
+    _private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     if os.environ.get("LEDA_PROXY_FIX") == "1":
         # Behind one reverse proxy: trust its X-Forwarded-For/-Proto for client address and https.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
@@ -59,6 +75,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_error_handlers(app)
+    init_mail(app)
 
     from .auth import views as auth_views
     from .export import views as export_views
@@ -72,6 +89,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(export_views.bp)
     init_web(app)
+    huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
 
 
@@ -79,6 +97,12 @@ def _instance_secret(instance: Path) -> str:
     """A random key kept in the instance folder, so a demo needs no setup and no key is in git."""
     path = instance / "secret_key"
     if not path.exists():
-        path.write_text(os.urandom(32).hex(), encoding="utf-8")
-        path.chmod(0o600)
+        write_private(path, os.urandom(32).hex().encode())
     return path.read_text(encoding="utf-8").strip()
+
+
+def _private_sqlite(url: str) -> None:
+    """Create a SQLite database file 0600 before SQLite creates it with the umask's mode."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        private_file(Path(parsed.database))
