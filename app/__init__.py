@@ -8,12 +8,16 @@ from typing import Any
 from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .content import init_content
 from .db import db as database
 from .errors import register_error_handlers
+from .files import private_file, write_private
 from .i18n import babel, compile_catalogs, select_locale
+from .jobs import huey
+from .mail import init_mail
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -32,7 +36,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(
         __name__, instance_path=os.environ.get("LEDA_INSTANCE_PATH") or str(ROOT / "instance")
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     app.config.update(
         SECRET_KEY=os.environ.get("SECRET_KEY") or _instance_secret(Path(app.instance_path)),
         SQLALCHEMY_DATABASE_URI=database_url(
@@ -54,21 +59,28 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         LEDA_SESSION_MAX_AGE=timedelta(hours=_int_env("LEDA_SESSION_MAX_HOURS", 12)),
         LEDA_LOGIN_LIMIT_ACCOUNT=os.environ.get("LEDA_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
         LEDA_LOGIN_LIMIT_CLIENT=os.environ.get("LEDA_LOGIN_LIMIT_CLIENT", "100 per 15 minutes"),
-        REDIS_URL=os.environ.get("REDIS_URL"),
-        RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "memory://",
+        # Login limits: in Redis when there is one, else in the database (app/auth/limits.py).
+        RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "leda+db://",
         RATELIMIT_KEY_PREFIX=os.environ.get("LEDA_RATELIMIT_PREFIX", "leda"),
         LEDA_BASE_URL=os.environ.get("LEDA_BASE_URL", "http://127.0.0.1:5000"),
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,
+        REDIS_URL=os.environ.get("REDIS_URL") or None,
+        LEDA_HUEY_NAME=os.environ.get("LEDA_HUEY_NAME") or "leda",
+        LEDA_HUEY_IMMEDIATE=False,
+        LEDA_MAIL_OUTBOX=os.environ.get("LEDA_MAIL_OUTBOX") or str(instance / "outbox"),
+        LEDA_MAIL_FROM=os.environ.get("LEDA_MAIL_FROM") or "Leda <leda@localhost>",
+        LEDA_SMTP_HOST=os.environ.get("LEDA_SMTP_HOST") or None,
+        LEDA_SMTP_PORT=os.environ.get("LEDA_SMTP_PORT") or None,
+        LEDA_SMTP_USER=os.environ.get("LEDA_SMTP_USER") or None,
+        LEDA_SMTP_PASSWORD=os.environ.get("LEDA_SMTP_PASSWORD") or None,
+        LEDA_SMTP_SECURITY=os.environ.get("LEDA_SMTP_SECURITY") or "starttls",
     )
     app.config.update(overrides or {})
+    _private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
     if os.environ.get("LEDA_PROXY_FIX") == "1":
         # Behind one reverse proxy: trust its X-Forwarded-For/-Proto for client address and https.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
 
-    url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        # SQLite gives its -wal and -shm files the database file's mode.
-        create_private_file(Path(url.removeprefix("sqlite:///")))
     init_content(app)
     compile_catalogs(ROOT / "translations")
     database.init_app(app)
@@ -76,6 +88,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     register_error_handlers(app)
+    init_mail(app)
 
     from .auth import views as auth_views
     from .export import views as export_views
@@ -92,6 +105,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(export_views.bp)
     app.register_blueprint(orgs_views.bp)
     _add_commands(app)
+    huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
 
 
@@ -114,16 +128,12 @@ def _instance_secret(instance: Path) -> str:
     """A random key kept in the instance folder, so a demo needs no setup and no key is in git."""
     path = instance / "secret_key"
     if not path.exists():
-        create_private_file(path, os.urandom(32).hex().encode())
+        write_private(path, os.urandom(32).hex().encode())
     return path.read_text(encoding="utf-8").strip()
 
 
-def create_private_file(path: Path, data: bytes = b"") -> None:
-    """Create ``path`` readable by its owner only (0600) unless it exists; nobody else on the
-    host reads keys, databases or mail in the instance folder."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except (FileExistsError, FileNotFoundError):  # there already, or a folder SQLite reports
-        return
-    with os.fdopen(fd, "wb") as file:
-        file.write(data)
+def _private_sqlite(url: str) -> None:
+    """Create a SQLite database file 0600 before SQLite creates it with the umask's mode."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        private_file(Path(parsed.database))

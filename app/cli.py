@@ -1,14 +1,19 @@
 """The `leda` console script: Flask's commands (run, shell, routes, db) plus the product's own."""
 
+import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
-from flask.cli import FlaskGroup
+from flask import current_app
+from flask.cli import FlaskGroup, ScriptInfo, get_debug_flag, run_command, with_appcontext
+from werkzeug.serving import is_running_from_reloader
 
 from . import ROOT, create_app
 from .content import check_content
+from .jobs import huey, start_background_consumer
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -46,3 +51,48 @@ def course_check(root: Path) -> None:
         f"{course.id} v{course.version}: {len(course.modules)} modules, {lessons} lessons, "
         f"{questions} questions in {', '.join(course.locales)}: OK"
     )
+
+
+@cli.command("worker")
+@click.option(
+    "--workers",
+    "-w",
+    type=click.IntRange(1),
+    default=2,
+    show_default=True,
+    help="Worker threads running tasks at once.",
+)
+@with_appcontext
+def worker(workers: int) -> None:
+    """Run the job queue (mail now; reminders and exports later) until Ctrl-C.
+
+    Ctrl-C lets running tasks finish; SIGTERM stops at once (a message being sent then waits
+    for its claim to expire and is retried). Workers on several hosts share REDIS_URL.
+    """
+    if current_app.config["LEDA_HUEY_IMMEDIATE"]:
+        raise click.UsageError("LEDA_HUEY_IMMEDIATE is on: tasks run in process, not here.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    huey.create_consumer(workers=workers, worker_type="thread", max_delay=1.0).run()
+
+
+@cli.command(
+    "run",
+    params=run_command.params,
+    help=f"{run_command.help}\n\nWithout REDIS_URL it also runs the job queue in this process.",
+    short_help=run_command.short_help,
+)
+@click.pass_context
+def run(ctx: click.Context, **options: Any) -> None:
+    """Flask's `run`, plus a job consumer in the same process when there is no REDIS_URL.
+
+    So the quick start is one command and its mail reaches instance/outbox/. With REDIS_URL,
+    `leda worker` runs the queue instead (as in production). Under the reloader only the child
+    process that serves requests runs the consumer.
+    """
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    reload = options["reload"] if options["reload"] is not None else get_debug_flag()
+    if not app.config["REDIS_URL"] and (not reload or is_running_from_reloader()):
+        start_background_consumer()
+        mail = app.config["LEDA_SMTP_HOST"] or app.config["LEDA_MAIL_OUTBOX"]
+        click.echo(f" * Job queue: running in this process; mail goes to {mail}")
+    ctx.invoke(run_command, **options)

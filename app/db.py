@@ -32,13 +32,20 @@ T = TypeVar("T")
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """Foreign keys on, WAL so readers never wait for a writer, and a wait instead of 'locked'."""
+    """Foreign keys on, WAL so readers never wait for a writer, a wait instead of 'locked', and
+    a lower() that knows letters beyond ASCII."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+        # SQLite's own lower() folds ASCII only; Æ, Ø, Å, Ä and Ö must match as in PostgreSQL.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _system_clock() -> datetime:

@@ -40,6 +40,8 @@ def _instance(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 
 def make_app(url: str, content: Path = CONTENT, **config: object) -> Flask:
+    """An app on ``url``. Jobs run at once, in process (``LEDA_HUEY_IMMEDIATE``), unless a test
+    about delivery turns that off and runs a real consumer."""
     application = create_app(
         {
             "TESTING": True,
@@ -47,6 +49,7 @@ def make_app(url: str, content: Path = CONTENT, **config: object) -> Flask:
             "SQLALCHEMY_DATABASE_URI": url,
             "LEDA_CONTENT_ROOT": str(content),
             "WTF_CSRF_ENABLED": False,
+            "LEDA_HUEY_IMMEDIATE": True,
             **config,
         }
     )
@@ -117,8 +120,14 @@ class RequestScopedClient(FlaskClient):
 
 
 @pytest.fixture
-def app(database: str) -> Iterator[Flask]:
-    application = make_app(database)
+def outbox(tmp_path: Path) -> Path:
+    """This test's mail outbox folder; read it with ``tests.helpers.read_outbox``."""
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def app(database: str, outbox: Path) -> Iterator[Flask]:
+    application = make_app(database, LEDA_MAIL_OUTBOX=str(outbox))
     with application.app_context():
         yield application
         db.session.remove()

@@ -1,4 +1,15 @@
 import re
+import socket
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from pathlib import Path
+
+from flask import Flask
+
+from app.db import db
 
 
 def form_value(html: str, name: str) -> str:
@@ -8,3 +19,38 @@ def form_value(html: str, name: str) -> str:
     )
     assert match, f"no input {name!r} in page"
     return match.group(1)
+
+
+def read_outbox(folder: Path) -> list[EmailMessage]:
+    """Every message the outbox transport wrote to ``folder``, oldest first."""
+    return [
+        message_from_bytes(path.read_bytes(), _class=EmailMessage, policy=policy.default)
+        for path in sorted(folder.glob("*.eml"))
+    ]
+
+
+def wait_for(condition: Callable[[], object], timeout: float = 60.0) -> object:
+    """Poll ``condition`` until it is truthy; fail the test after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        assert time.monotonic() < deadline, f"gave up after {timeout} s"
+        time.sleep(0.05)
+    return result
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on (for a server a test starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def running(application: Flask) -> Iterator[Flask]:
+    """An app made inside a test, in its own app context; its connections closed afterwards."""
+    with application.app_context():
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            db.engine.dispose()

@@ -1,7 +1,6 @@
 """Real app processes on loopback, for what must hold across processes (sessions, limits)."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tests.conftest import CONTENT
+from tests.helpers import free_port
 
 SERVE = """
 import sys
@@ -19,12 +19,6 @@ from app import create_app
 app = create_app({"LEDA_CONTENT_ROOT": sys.argv[2], "WTF_CSRF_ENABLED": False})
 run_simple("127.0.0.1", int(sys.argv[1]), app, threaded=True)
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextmanager

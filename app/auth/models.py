@@ -51,3 +51,12 @@ class AccountToken(Base):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class RateLimitCounter(Base):
+    """A login-limit count for one key (an account hash or a client address) and its window."""
+
+    __tablename__ = "rate_limit_counter"
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    count: Mapped[int]
+    expires_at: Mapped[float]  # Unix time the window ends

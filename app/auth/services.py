@@ -70,7 +70,9 @@ def check_password_policy(password: str, user: User | None = None) -> None:
 
 def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None; never says which was wrong."""
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    from app.orgs.services import user_by_email
+
+    user = user_by_email(email)
     if user is None or user.password_hash is None or not user.is_active:
         _verify(_NO_USER_HASH, password)
         log.info("login failed for user %s", user.id if user else "(no such account)")
@@ -91,10 +93,20 @@ def _verify(stored: str, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
-    """Check the policy, store the new hash and end every session of the user."""
+    """Check the policy, store the new hash, end every session and every other open link."""
     check_password_policy(password, user)
     user.password_hash = hash_password(password)
     end_sessions(user)
+    revoke_links(user)
+
+
+def revoke_links(user: User) -> None:
+    """Every unused invitation or reset link of ``user`` stops working."""
+    db.session.execute(
+        update(AccountToken)
+        .where(AccountToken.user_id == user.id, AccountToken.used_at.is_(None))
+        .values(used_at=utcnow())
+    )
 
 
 # --- sessions ----------------------------------------------------------------------------
@@ -195,7 +207,6 @@ def valid_token(token: str) -> AccountToken:
 def use_token(token: str, password: str) -> User:
     """Set the password through a link, once. Raises LinkInvalid or WeakPassword."""
     row = valid_token(token)
-    set_password(row.user, password)
     claimed = db.session.execute(
         update(AccountToken)
         .where(AccountToken.id == row.id, AccountToken.used_at.is_(None))
@@ -203,6 +214,7 @@ def use_token(token: str, password: str) -> User:
     )
     if claimed.rowcount != 1:  # another request used it first
         raise LinkInvalid()
+    set_password(row.user, password)
     return row.user
 
 
@@ -251,9 +263,10 @@ def send_password_reset(email: str) -> None:
     """Queue a reset link if an active account has this email; silently nothing otherwise,
     so the page answers the same either way and tells nobody who has an account."""
     from app.mail.services import queue_mail
+    from app.orgs.services import user_by_email
     from app.web import external_url
 
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = user_by_email(email)
     if user is None or not user.is_active:
         log.info("password reset asked for an unknown or inactive account")
         return

@@ -30,6 +30,7 @@ from app.orgs.models import User
 from app.orgs.privacy import personal_data
 from app.orgs.services import unit_paths
 
+from . import limits as _limits  # noqa: F401  (registers the leda+db:// limit storage)
 from . import services
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 
@@ -119,6 +120,11 @@ def logout() -> Response:
 @limiter.limit(
     lambda: current_app.config["LEDA_LOGIN_LIMIT_ACCOUNT"],
     key_func=_typed_account,
+    methods=["POST"],
+    error_message=lambda: _("Too many requests. Wait a few minutes and try again."),
+)
+@limiter.limit(
+    lambda: current_app.config["LEDA_LOGIN_LIMIT_CLIENT"],
     methods=["POST"],
     error_message=lambda: _("Too many requests. Wait a few minutes and try again."),
 )

@@ -49,7 +49,7 @@ def organisation(slug: str) -> Organisation:
 
 
 def person(org: Organisation, email: str) -> User:
-    user = db.session.scalar(in_org(User, org.id).where(User.email == email.strip().lower()))
+    user = db.session.scalar(in_org(User, org.id).where(User.email == services.email_key(email)))
     if user is None:
         raise click.ClickException(f"{org.slug} has nobody with the email {email!r}.")
     return user

@@ -60,8 +60,13 @@ def _unit_choices(org: Organisation, empty: Any) -> list[SelectChoice]:
 class UnitChoice(SelectField):
     """A unit of the organisation, or none; the data is the OrgUnit or None."""
 
+    unit: OrgUnit | None = None
+
     def post_validate(self, form: FlaskForm, validation_stopped: bool) -> None:
-        self.unit = db.session.get(OrgUnit, int(self.data)) if self.data else None
+        """Runs even after "Not a valid choice", so only a listed value is looked up."""
+        known = {choice.value for choice in self.choices}  # the organisation's own units
+        if self.data and self.data in known and not self.errors:
+            self.unit = db.session.get(OrgUnit, int(self.data))
 
 
 class PersonForm(FlaskForm):

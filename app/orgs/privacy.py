@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 from app.auth.models import AccountToken, UserSession
 from app.db import db
 from app.learning.models import LessonProgress, Reflection, Registration
+from app.mail.models import MailMessage
 from app.quiz.models import QuizAttempt
 
 from .models import AuditEvent, User
@@ -57,6 +58,10 @@ def personal_data(user: User) -> dict[str, Any]:
             for attempt in attempts
         ],
         "reflections": _rows(select(Reflection).where(Reflection.user_id == user.id)),
+        "mail": _rows(
+            select(MailMessage).where(MailMessage.to_address == user.email),
+            frozenset({"text_body", "html_body"}),  # may hold a secret link; sent ones are empty
+        ),
         "audit_events": _rows(
             select(AuditEvent).where(AuditEvent.target_user_id == user.id), frozenset({"actor_id"})
         ),

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.content.models import LOCALES
@@ -194,8 +195,13 @@ def ensure_unit_path(org_id: int, names: tuple[str, ...], actor: User | None) ->
 # --- people ------------------------------------------------------------------------------
 
 
+def email_key(email: str) -> str:
+    """The stored form of an address: the import's normalisation, else stripped and lower-case."""
+    return normalise_email(email) or email.strip().lower()
+
+
 def user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
 
 
 def _check_unique(
@@ -214,6 +220,18 @@ def _check_unique(
             raise OrgProblem(
                 _("Employee number %(number)s is already in use.", number=employee_number)
             )
+
+
+def _flush_unique() -> None:
+    """Flush in a savepoint: a request racing ours to the same email or employee number (past
+    the checks above) is refused with a message instead of a 500."""
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError as clash:
+        raise OrgProblem(
+            _l("This email address or employee number was just taken. Check and try again.")
+        ) from clash
 
 
 def _check_manager(user: User, manager: User | None) -> None:
@@ -241,7 +259,7 @@ def create_user(
     actor: User | None = None,
 ) -> User:
     """A new active person without a password (they set one through an invitation)."""
-    email = email.strip().lower()
+    email = email_key(email)
     employee_number = (employee_number or "").strip() or None
     _check_unique(org.id, email, employee_number, None)
     if manager is not None and manager.org_id != org.id:
@@ -258,7 +276,7 @@ def create_user(
         created_at=utcnow(),
     )
     db.session.add(user)
-    db.session.flush()
+    _flush_unique()
     audit(org.id, actor, "user_created", user)
     set_roles(user, roles, actor)
     return user
@@ -276,10 +294,12 @@ def update_user(
     locale: str | None,
     actor: User | None,
 ) -> None:
-    email = email.strip().lower()
+    email = email_key(email)
     employee_number = (employee_number or "").strip() or None
     _check_unique(user.org_id, email, employee_number, user.id)
     _check_manager(user, manager)
+    if email != user.email:  # links and sessions made for the old address stop working
+        revoke_access(user)
     user.email = email
     user.given_name = given_name.strip()
     user.family_name = family_name.strip()
@@ -287,8 +307,8 @@ def update_user(
     user.unit_id = unit.id if unit else None
     user.manager_id = manager.id if manager else None
     user.locale = locale
+    _flush_unique()
     audit(user.org_id, actor, "user_updated", user)
-    db.session.flush()
 
 
 def set_roles(user: User, roles: Iterable[Role], actor: User | None) -> None:
@@ -303,13 +323,19 @@ def set_roles(user: User, roles: Iterable[Role], actor: User | None) -> None:
     db.session.flush()
 
 
+def revoke_access(user: User) -> None:
+    """End every session and every unused link of ``user``."""
+    from app.auth.services import end_sessions, revoke_links
+
+    end_sessions(user)
+    revoke_links(user)
+
+
 def deactivate_user(user: User, actor: User | None) -> None:
     """Stop ``user`` logging in; their sessions end now. Progress and history stay."""
-    from app.auth.services import end_sessions
-
     if user.deactivated_at is None:
         user.deactivated_at = utcnow()
-        end_sessions(user)
+        revoke_access(user)
         audit(user.org_id, actor, "user_deactivated", user)
     db.session.flush()
 
@@ -324,15 +350,18 @@ def reactivate_user(user: User, actor: User | None) -> None:
 def erase_user(user: User, actor: User | None) -> None:
     """Erase a person (GDPR art. 17): their row becomes an anonymous stub.
 
-    Name, email, employee number, unit, manager, roles, sessions, links and reflections go;
+    Name, email, employee number, unit, manager, roles, sessions, links, mail and reflections go;
     registrations and quiz answers stay on the stub, so totals still count them but nothing
     ties them to a person. Their reports lose their manager.
     """
     from app.auth.models import AccountToken, UserSession
     from app.learning.models import Reflection
+    from app.mail.models import MailMessage
 
     for model in (Reflection, UserSession, AccountToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    if user.email:  # mail to them, sent or waiting, with its address and subject
+        db.session.execute(delete(MailMessage).where(MailMessage.to_address == user.email))
     db.session.execute(
         User.__table__.update().where(User.manager_id == user.id).values(manager_id=None)
     )
@@ -435,8 +464,17 @@ def plan_import(org: Organisation, data: bytes) -> ImportPlan:
         if not u.employee_number
     ]
     emails = [row.email for row in rows]
+    targeted = {u.id for u in targets.values()}
+    # Emails the file may not take: other organisations' and those of people here without an
+    # employee number whom the file leaves alone. Both are only "already used".
     elsewhere = set(
-        db.session.scalars(select(User.email).where(User.org_id != org.id, User.email.in_(emails)))
+        db.session.scalars(
+            select(User.email).where(
+                User.email.in_(emails),
+                (User.org_id != org.id)
+                | (User.employee_number.is_(None) & User.id.not_in(targeted or {0})),
+            )
+        )
     )
     problems += check_against_organisation(rows, existing, elsewhere)
     return ImportPlan(rows, problems, len(rows) - len(targets), len(targets))
@@ -451,12 +489,19 @@ def apply_import(org: Organisation, data: bytes, actor: User | None) -> ImportPl
     if plan.problems:
         raise ImportRefused()
     targets = _import_targets(org.id, plan.rows)
+    # Emails may move between people in one file (a swap): free them first, then assign.
+    moving = [
+        (u, row)
+        for row in plan.rows
+        if (u := targets.get(row.employee_number)) and u.email != row.email
+    ]
+    for user, _row in moving:
+        user.email = f"moving-{user.id}@import.invalid"
+    db.session.flush()
     units: dict[tuple[str, ...], OrgUnit | None] = {}
     people: dict[str, User] = {}
     for row in plan.rows:
-        if row.unit_path not in units:
-            units[row.unit_path] = ensure_unit_path(org.id, row.unit_path, actor)
-        unit = units[row.unit_path]
+        present = row.headers  # only columns the file has change anything
         user = targets.get(row.employee_number)
         if user is None:
             user = User(org_id=org.id, created_at=utcnow())
@@ -465,21 +510,30 @@ def apply_import(org: Organisation, data: bytes, actor: User | None) -> ImportPl
         user.email = row.email
         user.given_name = row.given_name
         user.family_name = row.family_name
-        user.unit_id = unit.id if unit else None
-        user.locale = row.locale
+        if "unit" in present:
+            if row.unit_path not in units:
+                units[row.unit_path] = ensure_unit_path(org.id, row.unit_path, actor)
+            unit = units[row.unit_path]
+            user.unit_id = unit.id if unit else None
+        if "locale" in present:
+            user.locale = row.locale
         people[row.employee_number] = user
     db.session.flush()
+    for user, _row in moving:  # a new address: links sent to the old one must not open it
+        revoke_access(user)
     by_number = {
         u.employee_number: u
         for u in db.session.scalars(in_org(User, org.id).where(User.employee_number.is_not(None)))
     }
     for row in plan.rows:
         user = people[row.employee_number]
-        manager = by_number.get(row.manager_employee_number or "")
-        user.manager_id = manager.id if manager else None
-        # The file never takes the admin role away: an HR export must not lock admins out.
-        kept = user.roles & {Role.ADMIN}
-        set_roles(user, {Role(role) for role in row.roles} | kept, actor)
+        if "manager_employee_number" in row.headers:
+            manager = by_number.get(row.manager_employee_number or "")
+            user.manager_id = manager.id if manager else None
+        if "roles" in row.headers or not user.role_rows:
+            # The file never takes the admin role away: an HR export must not lock admins out.
+            kept = user.roles & {Role.ADMIN}
+            set_roles(user, {Role(role) for role in row.roles} | kept, actor)
     audit(org.id, actor, "import_applied", created=plan.new, updated=plan.changed)
     db.session.flush()
     return plan
@@ -529,7 +583,21 @@ def take_pending_import(org: Organisation, actor: User, token: str) -> bytes:
 
 
 def purge_inactive(days: int, actor: User | None = None) -> int:
-    """Erase everyone deactivated at least ``days`` ago (the retention rule); returns how many."""
+    """Erase everyone deactivated at least ``days`` ago (the retention rule); returns how many.
+
+    Also drops what only lingers: previewed import files past their two hours and login-limit
+    counters whose window has ended (their keys may be client addresses).
+    """
+    import time
+
+    from app.auth.models import RateLimitCounter
+
+    db.session.execute(
+        delete(PendingImport).where(
+            PendingImport.created_at < utcnow() - timedelta(hours=PENDING_IMPORT_HOURS)
+        )
+    )
+    db.session.execute(delete(RateLimitCounter).where(RateLimitCounter.expires_at < time.time()))
     cutoff = utcnow() - timedelta(days=days)
     people = db.session.scalars(
         select(User).where(User.deactivated_at <= cutoff, User.erased_at.is_(None))

@@ -2,6 +2,7 @@
 
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from app.db import db
@@ -124,3 +125,51 @@ def test_the_upload_page_lists_every_problem_and_escapes_cells(client, login):
     )  # fmt: skip
     assert empty.status_code == 400
     assert "The file is empty." in empty.text
+
+
+def test_a_file_may_not_take_an_unnumbered_persons_email_but_may_swap_two(app):
+    org = make_org()
+    make_user(org, email="admin@vik.no", roles=[Role.ADMIN])  # no employee number
+    make_user(org, email="a@vik.no", employee_number="1")
+    make_user(org, email="b@vik.no", employee_number="2")
+    db.session.commit()
+    taken = b"employee_number,email,given_name,family_name\n1,admin@vik.no,A,A\n"
+    assert [str(p.message) for p in services.plan_import(org, taken).problems] == [
+        "The email 'admin@vik.no' is already used by another account."
+    ]
+    swap = b"employee_number,email,given_name,family_name\n1,b@vik.no,A,A\n2,a@vik.no,B,B\n"
+    services.apply_import(org, swap, None)
+    db.session.commit()
+    emails = dict(db.session.execute(select(User.employee_number, User.email)).all())
+    assert emails == {None: "admin@vik.no", "1": "b@vik.no", "2": "a@vik.no"}
+
+
+def test_columns_the_file_leaves_out_keep_their_values(app):
+    org = make_org()
+    db.session.commit()
+    services.apply_import(org, GOOD, None)
+    db.session.commit()
+    before = people(org.id)
+    services.apply_import(org, b"employee_number;email;given_name;family_name\r\n"
+                               b"1003;cecilie@vik.no;Cecilie;Berg\r\n", None)  # fmt: skip
+    db.session.commit()
+    db.session.expire_all()
+    after = people(org.id)
+    assert after[2] == (*before[2][:2], "Cecilie Berg", *before[2][3:])
+    assert after[:2] == before[:2]
+
+
+def test_a_new_email_stops_the_links_sent_to_the_old_one(app):
+    from app.auth.models import TokenPurpose
+    from app.auth.services import LinkInvalid, issue_token, valid_token
+
+    org = make_org()
+    user = make_user(org, email="kari@vik.tset", employee_number="1")
+    token = issue_token(user, TokenPurpose.INVITATION)
+    services.update_user(
+        user, email="kari@vik.test", given_name="Kari", family_name="N", employee_number="1",
+        unit=None, manager=None, locale=None, actor=None,
+    )  # fmt: skip
+    db.session.commit()
+    with pytest.raises(LinkInvalid):
+        valid_token(token)

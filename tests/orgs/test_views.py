@@ -205,3 +205,11 @@ def test_the_edit_page_shows_the_stored_values(client, admin):
     assert '<input checked id="roles-1" name="roles" type="checkbox" value="manager">' in page
     assert '<input id="roles-0" name="roles" type="checkbox" value="learner">' in page
     assert 'name="given_name" required type="text" value="Kari"' in page
+
+
+@pytest.mark.parametrize("parent", ["abc", "99999999999999999999999", "-1"])
+def test_a_malformed_unit_choice_is_a_400(client, admin, parent):
+    assert client.post("/admin/units", data={"name": "X", "parent": parent}).status_code == 400
+    data = {"given_name": "A", "family_name": "B", "email": "a@vik.test", "unit": parent,
+            "roles": ["learner"], "locale": ""}  # fmt: skip
+    assert client.post("/admin/people/new", data=data).status_code == 400

@@ -1,7 +1,7 @@
 """people, units, sessions, links, audit
 
 Revision ID: 0003_people
-Revises: efb5912cee6d
+Revises: 0002_mail_outbox
 Create Date: 2026-12-01 20:46:43.889674
 
 """
@@ -13,7 +13,7 @@ import app.db  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0003_people'
-down_revision = 'efb5912cee6d'
+down_revision = '0002_mail_outbox'
 branch_labels = None
 depends_on = None
 
@@ -149,14 +149,18 @@ def upgrade():
 
 
 def downgrade():
-    # Erased people (no email) cannot go back to a schema that requires one.
-    op.execute("DELETE FROM user_account WHERE email IS NULL OR password_hash IS NULL")
+    # The old schema requires an email and a hash: erased people get a placeholder address and
+    # invited ones a hash nothing verifies against, so their progress stays.
+    op.execute("UPDATE user_account SET email = 'erased-' || id || '@invalid' WHERE email IS NULL")
+    op.execute("UPDATE user_account SET password_hash = '!' WHERE password_hash IS NULL")
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('role', sa.VARCHAR(length=16), nullable=False, server_default='learner'))
         batch_op.add_column(sa.Column('name', sa.VARCHAR(length=200), nullable=False, server_default=''))
     op.execute(
         "UPDATE user_account SET name = TRIM(given_name || ' ' || family_name), role = COALESCE("
-        "(SELECT MAX(role) FROM user_role WHERE user_role.user_id = user_account.id), 'learner')"
+        "(SELECT role FROM user_role WHERE user_role.user_id = user_account.id ORDER BY CASE role"
+        " WHEN 'admin' THEN 0 WHEN 'hr' THEN 1 WHEN 'manager' THEN 2 ELSE 3 END LIMIT 1),"
+        " 'learner')"
     )
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_user_account_manager_id_user_account'), type_='foreignkey')

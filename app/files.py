@@ -1,0 +1,41 @@
+"""Files the app writes for itself (instance folder, mail outbox): private to its user, 0600."""
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+
+PRIVATE = 0o600
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty with mode 0600 unless it exists, and return it.
+
+    SQLite gives its -wal and -shm files the mode of the database file, so creating a database
+    file this way before the first connection keeps all three private.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+    return path
+
+
+def write_private(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically: readers see the old file or the whole new one.
+
+    The bytes go to a 0600 temporary file in the same folder, which is then renamed over
+    ``path``; a crash leaves at most a stray ``.tmp`` file, never half a file under its name.
+    """
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
