@@ -62,3 +62,56 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     check("404")
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_admin_and_account_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F811
+    base, _module = live_demo
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = violations(page)
+        wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
+            e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+
+    page.goto(f"{base}/account/forgot")
+    check("forgot password")
+    page.goto(f"{base}/account/password/not-a-real-token")
+    check("dead link")
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill("admin@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-admin-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    for name, path in [("people", "/admin/people"), ("new person", "/admin/people/new"),
+                       ("units", "/admin/units"), ("import", "/admin/people/import"),
+                       ("audit", "/admin/audit"), ("export", "/admin/export/"),
+                       ("profile", "/account")]:  # fmt: skip
+        page.goto(base + path)
+        check(name)
+    page.goto(f"{base}/admin/people?q=kari")
+    page.get_by_role("link", name="Kari Nordmann").click()
+    check("person")
+    page.goto(f"{base}/admin/people/new")
+    page.locator("form.card button[type=submit]").first.click()
+    check("new person with errors")
+    page.goto(f"{base}/admin/people/import")
+    page.set_input_files("input[type=file]", files=[{
+        "name": "people.csv", "mimeType": "text/csv",
+        "buffer": b"employee_number;email;given_name;family_name\r\n1;bad;A;B\r\n",
+    }])  # fmt: skip
+    page.locator("form[enctype] button[type=submit]").click()
+    check("import with problems")
+    page.set_input_files("input[type=file]", files=[{
+        "name": "people.csv", "mimeType": "text/csv",
+        "buffer": b"employee_number;email;given_name;family_name\r\n"
+                  b"9;ny@demo.leda.test;Ny;Person\r\n",
+    }])  # fmt: skip
+    page.locator("form[enctype] button[type=submit]").click()
+    check("import preview")
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
