@@ -31,7 +31,7 @@ from app.orgs.privacy import personal_data
 from app.orgs.services import unit_paths
 
 from . import limits as _limits  # noqa: F401  (registers the leda+db:// limit storage)
-from . import services
+from . import services, tasks
 from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -133,8 +133,9 @@ def forgot_password() -> str | Response | tuple[str, int]:
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
         return render_template("auth/forgot.html", form=form), status
-    services.send_password_reset(form.email.data)
-    db.session.commit()
+    # The lookup runs in the job queue, so a real account and an unknown address are answered
+    # alike and equally fast.
+    tasks.send_password_reset(form.email.data.strip())
     flash(
         _(
             "If %(email)s belongs to an account here, a link to choose a new password is on its "
