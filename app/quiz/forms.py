@@ -12,6 +12,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.content.models import Module, Question, text_in
 from app.i18n import _l
 
+from .services import options_in_order
+
 FIELD_PREFIX = "q-"
 
 
@@ -41,7 +43,10 @@ class QuizForm(FlaskForm):
 
     @classmethod
     def for_module(cls, module: Module, locale: str, **kwargs: object) -> "QuizForm":
-        """A form class for this module's questions, labelled in ``locale``, instantiated."""
+        """A form class for this module's questions, labelled in ``locale``, instantiated.
+
+        The options are in the order of this attempt's token (a new one on a fresh form).
+        """
 
         class ModuleQuizForm(cls):  # type: ignore[valid-type, misc]
             pass
@@ -53,6 +58,11 @@ class QuizForm(FlaskForm):
         if not form.token.data:
             form.token.data = str(uuid.uuid4())
             form.module_version.data = str(module.version)
+        for question, field in form.question_fields():
+            field.choices = [
+                SelectChoice(o.id, text_in(o.text, locale))
+                for o in options_in_order(question, form.token.data or "")
+            ]
         return form
 
     def question_fields(self) -> list[tuple[Question, Field]]:
@@ -89,7 +99,7 @@ def _field(question: Question, locale: str) -> Field:
     field_class = QUESTION_TYPES[question.type]
     return field_class(
         text_in(question.prompt, locale),
-        choices=[SelectChoice(o.id, text_in(o.text, locale)) for o in question.options],
+        choices=[],  # set per form, in the order of its attempt token
         validators=[Answered(_l("Answer this question."))],
         validate_choice=True,
     )

@@ -1,10 +1,11 @@
 """Scoring a quiz on the server and recording the attempt with every answer given."""
 
+import random
 from dataclasses import dataclass
 
 from flask import abort
 
-from app.content.models import Module
+from app.content.models import Module, Option, Question
 from app.db import db, get_in_org_or_404, upsert, utcnow
 from app.errors import LedaError
 from app.i18n import _l
@@ -42,6 +43,19 @@ def score(module: Module, answers: dict[str, list[str]]) -> Score:
     correct = {q.id: frozenset(answers[q.id]) == q.correct_ids for q in module.questions}
     raw = sum(q.points for q in module.questions if correct[q.id])
     return Score(raw, module.max_points, correct, raw * 100 >= module.pass_mark * module.max_points)
+
+
+def options_in_order(question: Question, token: str) -> list[Option]:
+    """The question's options in the order this attempt shows them.
+
+    Derived from the attempt token, not stored, so the quiz page (a GET that writes nothing)
+    and the result page of the same attempt show the same order; another token, another
+    order. True/false keeps the authored order.
+    """
+    options = list(question.options)
+    if question.type != "true_false":
+        random.Random(f"{token}:{question.id}").shuffle(options)
+    return options
 
 
 def submit_attempt(

@@ -48,6 +48,7 @@ def result(module_id: str, attempt_id: int) -> str:
         "quiz/result.html",
         module=module,
         attempt=attempt,
+        options={q.id: services.options_in_order(q, attempt.token) for q in module.questions},
         answers={a.question_id: set(a.option_ids) for a in attempt.answers},
         correct={a.question_id: a.is_correct for a in attempt.answers},
         outdated=attempt.module_version != module.version,

@@ -1,11 +1,15 @@
-"""Bad quiz posts get a clear message and change nothing."""
+"""The quiz pages: bad posts change nothing, options keep their attempt's order."""
+
+import re
 
 import pytest
 from sqlalchemy import func, select
 
+from app.content import current_course
 from app.db import db
 from app.learning.models import Registration
 from app.quiz.models import QuizAnswer, QuizAttempt
+from app.quiz.services import options_in_order
 from tests.factories import make_org, make_user
 from tests.helpers import form_value
 
@@ -124,3 +128,34 @@ def test_another_organisations_attempt_is_a_404(client, login):
     db.session.add(attempt)
     login(mine)
     assert client.get(f"/modules/first-steps/quiz/attempts/{attempt.id}").status_code == 404
+
+
+def shown_options(html: str, question_id: str) -> list[str]:
+    """The option ids of a question in the order the quiz page shows them."""
+    return re.findall(rf'name="q-{question_id}"[^>]*value="([^"]*)"', html)
+
+
+def reviewed_options(html: str, question_id: str) -> list[str]:
+    """The option ids of a question in the order the result page reviews them."""
+    return re.findall(rf'id="fb-{question_id}-([^"]+)"', html)
+
+
+def test_the_result_page_reviews_the_options_in_the_order_the_quiz_showed_them(client, learner):
+    page = client.get("/modules/first-steps/quiz").text
+    token = form_value(page, "token")
+    module = current_course().module("first-steps")
+    expected = {q.id: [o.id for o in options_in_order(q, token)] for q in module.questions}
+    assert {q: shown_options(page, q) for q in expected} == expected
+    form = {"token": token, "module_version": form_value(page, "module_version")}
+    submitted = client.post("/modules/first-steps/quiz", data={**form, **PASSING})
+    result = client.get(submitted.headers["Location"]).text
+    assert {q: reviewed_options(result, q) for q in expected} == expected
+
+
+def test_a_refused_post_shows_the_options_in_the_order_of_its_token(client, learner):
+    form = {**quiz_page(client), "token": "3b2d8e0c-6a4f-4f7e-8c1d-9e5b7a2c4d61"}
+    response = client.post("/modules/first-steps/quiz", data={**form, **PASSING, "q-capital": ""})
+    assert response.status_code == 400
+    assert shown_options(response.text, "capital") == ["bergen", "oslo"]
+    assert shown_options(response.text, "nordic") == ["iceland", "sweden", "spain"]
+    assert shown_options(response.text, "water") == ["true", "false"]
