@@ -96,3 +96,24 @@ def test_catalogs_cover_every_message_in_the_template():
         with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as po:
             ids = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
         assert template - ids == set(), locale
+
+
+def test_the_template_holds_every_message_in_the_code(tmp_path):
+    """The .pot is extracted afresh and compared, so no string can miss the catalogs."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    fresh = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run(
+        [str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-o", str(fresh), "."],
+        cwd=root, check=True, capture_output=True,
+    )  # fmt: skip
+
+    def ids(path: Path) -> set[str]:
+        with path.open("rb") as file:
+            return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(file) if m.id}
+
+    assert ids(fresh) == ids(TRANSLATIONS / "messages.pot")
