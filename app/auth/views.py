@@ -63,6 +63,14 @@ def _typed_account() -> str:
     return "account:" + hashlib.sha256(email.encode()).hexdigest()
 
 
+def _too_many_logins() -> str:
+    return _("Too many failed logins. Wait a few minutes and try again.")
+
+
+def _too_many_requests() -> str:
+    return _("Too many requests. Wait a few minutes and try again.")
+
+
 def _failed(response: Response) -> bool:
     return response.status_code == 400
 
@@ -73,13 +81,13 @@ def _failed(response: Response) -> bool:
     key_func=_typed_account,
     methods=["POST"],
     deduct_when=_failed,
-    error_message=lambda: _("Too many failed logins. Wait a few minutes and try again."),
+    error_message=_too_many_logins,
 )
 @limiter.limit(
     lambda: current_app.config["LEDA_LOGIN_LIMIT_CLIENT"],
     methods=["POST"],
     deduct_when=_failed,
-    error_message=lambda: _("Too many failed logins. Wait a few minutes and try again."),
+    error_message=_too_many_logins,
 )
 def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
@@ -121,12 +129,12 @@ def logout() -> Response:
     lambda: current_app.config["LEDA_LOGIN_LIMIT_ACCOUNT"],
     key_func=_typed_account,
     methods=["POST"],
-    error_message=lambda: _("Too many requests. Wait a few minutes and try again."),
+    error_message=_too_many_requests,
 )
 @limiter.limit(
     lambda: current_app.config["LEDA_LOGIN_LIMIT_CLIENT"],
     methods=["POST"],
-    error_message=lambda: _("Too many requests. Wait a few minutes and try again."),
+    error_message=_too_many_requests,
 )
 def forgot_password() -> str | Response | tuple[str, int]:
     form = ForgotPasswordForm()

@@ -117,15 +117,21 @@ def _unit_name(name: str) -> str:
     return name
 
 
-def _check_sibling_name(org_id: int, parent_id: int | None, name: str, unit_id: int | None) -> None:
-    clash = db.session.scalar(
+def _sibling(
+    org_id: int, parent_id: int | None, name: str, except_id: int | None = None
+) -> OrgUnit | None:
+    """The unit called ``name`` (any case) directly under ``parent_id`` (None: the top)."""
+    return db.session.scalar(
         in_org(OrgUnit, org_id).where(
             OrgUnit.parent_id.is_(None) if parent_id is None else OrgUnit.parent_id == parent_id,
-            func.lower(OrgUnit.name) == name.lower(),
-            OrgUnit.id != (unit_id or 0),
+            func.lower(OrgUnit.name) == name.strip().lower(),
+            OrgUnit.id != (except_id or 0),
         )
     )
-    if clash is not None:
+
+
+def _check_sibling_name(org_id: int, parent_id: int | None, name: str, unit_id: int | None) -> None:
+    if _sibling(org_id, parent_id, name, unit_id) is not None:
         raise OrgProblem(_("There is already a unit called %(name)s there.", name=name))
 
 
@@ -182,12 +188,7 @@ def ensure_unit_path(org_id: int, names: tuple[str, ...], actor: User | None) ->
     """The unit at this path, creating whatever part of it is missing; None for ()."""
     parent: OrgUnit | None = None
     for name in names:
-        found = db.session.scalar(
-            in_org(OrgUnit, org_id).where(
-                OrgUnit.parent_id.is_(None) if parent is None else OrgUnit.parent_id == parent.id,
-                func.lower(OrgUnit.name) == name.strip().lower(),
-            )
-        )
+        found = _sibling(org_id, parent.id if parent else None, name)
         parent = found or create_unit(org_id, name, parent, actor)
     return parent
 
