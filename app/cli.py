@@ -34,22 +34,26 @@ def course() -> None:
     help="Folder holding course/ and modules/.",
 )
 def course_check(root: Path) -> None:
-    """Validate every content file; print each problem and exit 1 if there are any.
+    """Validate every content file; print each problem and exit 1 if there are errors.
 
-    Runs without the app (and without a database), since the app refuses to start on
-    invalid content.
+    Warnings (advice to authors, such as a pool with one variant) are printed too, and the
+    course still loads. Runs without the app (and without a database), since the app refuses
+    to start on invalid content.
     """
     course, problems = check_content(root)
     for problem in problems:
         click.echo(str(problem), err=True)
+    warnings = sum(p.warning for p in problems)
     if course is None:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        click.echo(f"{len(problems) - warnings} problem(s) and {warnings} warning(s).", err=True)
         sys.exit(1)
     lessons = sum(len(m.lessons) for m in course.modules)
     questions = sum(len(m.questions) for m in course.modules)
+    asked = sum(len(m.pools) for m in course.modules)
     click.echo(
         f"{course.id} v{course.version}: {len(course.modules)} modules, {lessons} lessons, "
-        f"{questions} questions in {', '.join(course.locales)}: OK"
+        f"{questions} questions ({asked} in an attempt) in {', '.join(course.locales)}: OK"
+        + (f", {warnings} warning(s)" if warnings else "")
     )
 
 

@@ -14,7 +14,7 @@ from .errors import LedaError
 from .learning import services as learning
 from .orgs import services as orgs
 from .orgs.models import Organisation, Role, User
-from .quiz.services import submit_attempt
+from .quiz.services import draw, submit_attempt
 
 DEMO_SLUG = "demo"
 
@@ -91,11 +91,9 @@ def load_demo() -> Organisation:
                 continue
             for lesson in module.lessons:
                 learning.complete_lesson(user, module, lesson.id)
-            answers = {q.id: sorted(q.correct_ids) for q in module.questions}
-            submit_attempt(
-                user, module, f"demo-{user.id}-{module.id}-{module.version}", module.version,
-                answers,
-            )  # fmt: skip
+            token = f"demo-{user.id}-{module.id}-{module.version}"
+            answers = {q.id: sorted(q.correct_ids) for q in draw(module, token)}
+            submit_attempt(user, module, token, module.version, answers)
         if modules_passed < len(course.modules):
             module = course.modules[modules_passed]
             learning.record_visit(user, module, module.lessons[0].id)

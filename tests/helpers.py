@@ -54,3 +54,49 @@ def running(application: Flask) -> Iterator[Flask]:
         finally:
             db.session.remove()
             db.engine.dispose()
+
+
+# The answer key of the test course's quiz (tests/content/valid), by question id, and a wrong
+# answer for each; the quiz draws one question of each pool: capital, nordic, water.
+RIGHT_ANSWERS = {
+    "capital": ["oslo"],
+    "capital-sweden": ["stockholm"],
+    "nordic": ["iceland", "sweden"],
+    "nordic-capitals": ["copenhagen", "helsinki"],
+    "water": ["true"],
+    "ice": ["true"],
+}
+WRONG_ANSWERS = {
+    "capital": ["bergen"],
+    "capital-sweden": ["gothenburg"],
+    "nordic": ["spain"],
+    "nordic-capitals": ["berlin"],
+    "water": ["false"],
+    "ice": ["false"],
+}
+POOL_OF = {
+    "capital": "capital",
+    "capital-sweden": "capital",
+    "nordic": "nordic",
+    "nordic-capitals": "nordic",
+    "water": "water",
+    "ice": "water",
+}
+
+
+def drawn_questions(html: str) -> list[str]:
+    """The ids of the questions a quiz page asks, in page order."""
+    return list(dict.fromkeys(re.findall(r'name="q-([a-z0-9-]+)"', html)))
+
+
+def quiz_answers(html: str, wrong: tuple[str, ...] = ()) -> dict[str, object]:
+    """A complete post for the quiz on this page: its hidden fields and the right answer to
+    each drawn question, or a wrong one for the pools named in ``wrong``."""
+    form: dict[str, object] = {
+        "draw": form_value(html, "draw"),
+        "module_version": form_value(html, "module_version"),
+    }
+    for question_id in drawn_questions(html):
+        key = WRONG_ANSWERS if POOL_OF[question_id] in wrong else RIGHT_ANSWERS
+        form[f"q-{question_id}"] = key[question_id]
+    return form

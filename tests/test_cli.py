@@ -19,7 +19,7 @@ def test_course_check_reports_ok_for_valid_content():
     result = CliRunner().invoke(cli, ["course", "check", "--root", str(CONTENT)])
     assert result.exit_code == 0
     assert result.output == (
-        "test-course v1: 1 modules, 2 lessons, 3 questions in nb, sv, en: OK\n"
+        "test-course v1: 1 modules, 2 lessons, 6 questions (3 in an attempt) in nb, sv, en: OK\n"
     )
 
 
@@ -28,8 +28,8 @@ def test_course_check_prints_every_problem_and_exits_1(tmp_path: Path):
     result = CliRunner().invoke(cli, ["course", "check", "--root", str(root)])
     assert result.exit_code == 1
     assert result.stderr == (
-        "modules/first-steps/quiz.yaml:18: questions[0].options[1].feedback: sv: missing\n"
-        "1 problem(s) found.\n"
+        "modules/first-steps/quiz.yaml:20: questions[0].options[1].feedback: sv: missing\n"
+        "1 problem(s) and 0 warning(s).\n"
     )
 
 
@@ -44,7 +44,9 @@ def test_the_app_refuses_to_start_on_invalid_content(tmp_path: Path, database):
         make_app(database, content=root)
     assert str(error.value) == (
         "invalid course content:\n"
-        "modules/first-steps/quiz.yaml:50: questions[2].id: capital: used twice"
+        "modules/first-steps/quiz.yaml:54: questions[2].id: capital: used twice\n"
+        "modules/first-steps/quiz.yaml:56: questions[2].objective:"
+        " pool capital: variants must test the same objective"
     )
 
 

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from app.db import db
 from app.learning import services as learning
 from app.orgs.models import Role
-from app.quiz.services import submit_attempt
+from app.quiz.services import draw, submit_attempt
 from tests.factories import PASSWORD, make_org, make_unit, make_user
 
 ANON, LEARNER, MANAGER, HR, ADMIN = "anonymous", "learner", "manager", "hr", "admin"
@@ -95,7 +95,7 @@ def theirs(app: Flask) -> dict[str, int]:
     user = make_user(org, email=THEIR_EMAIL, unit=unit, given_name="Outi", family_name="Sider")
     module = current_course().modules[0]
     learning.record_visit(user, module, module.lessons[0].id)
-    answers = {q.id: sorted(q.correct_ids) for q in module.questions}
+    answers = {q.id: sorted(q.correct_ids) for q in draw(module, "their-attempt")}
     attempt = submit_attempt(user, module, "their-attempt", module.version, answers)
     db.session.commit()
     return {"user": user.id, "unit": unit.id, "attempt": attempt.id}

@@ -19,7 +19,7 @@ class ContentError(Exception):
 def init_content(app: Flask) -> None:
     course, problems = check_content(Path(app.config["LEDA_CONTENT_ROOT"]))
     if course is None:
-        raise ContentError(problems)
+        raise ContentError([p for p in problems if not p.warning])
     app.extensions["leda_course"] = course
 
 

@@ -22,27 +22,37 @@ from .models import (
     Course,
     CourseFile,
     Lesson,
+    LessonFile,
     Module,
     ModuleFile,
     QuizFile,
+    Scenario,
 )
 
 M = TypeVar("M", bound=BaseModel)
 # libyaml's C parser when present (it ships in PyYAML's wheels): content loads at every start.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP_HEADING = re.compile(r"^# ", re.MULTILINE)
+# Where a lesson's scene stops for its check; the rest is shown once the check is answered.
+CHECK_MARKER = re.compile(r"^<!-- check -->[ \t]*$", re.MULTILINE)
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
 
 
 @dataclass(frozen=True)
 class Problem:
+    """Something wrong in the content. An error stops the course loading; a warning is advice
+    to authors (say, a pool with one variant) and the course loads with it."""
+
     file: str
     line: int | None
     field: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.warning:
+            where += ": warning"
         return (
             f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
         )
@@ -54,7 +64,7 @@ def render_markdown(source: str) -> str:
 
 
 def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
-    """The one entry point: the course under ``root`` and no problems, or None and every problem."""
+    """The one entry point: the course under ``root`` and its warnings, or None and every problem."""
     reader = _Reader(root)
     course_file = reader.parse("course/course.yaml", CourseFile)
     modules: list[tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]]]] = []
@@ -71,9 +81,9 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
     if reader.problems or course_file is None:
         return None, reader.problems
 
-    for folder, module_file, quiz_file, _ in modules:
-        reader.cross_check(course_file, folder, module_file, quiz_file)
-    if reader.problems:
+    for folder, module_file, quiz_file, markdown in modules:
+        reader.cross_check(course_file, folder, module_file, quiz_file, markdown)
+    if any(not p.warning for p in reader.problems):
         return None, reader.problems
 
     course = Course(
@@ -82,23 +92,28 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
             "modules": [
                 Module(
                     **module_file.model_dump(exclude={"lessons"}),
-                    lessons=[
-                        Lesson(
-                            **lesson.model_dump(),
-                            body={
-                                locale: render_markdown(source)
-                                for locale, source in markdown[lesson.id].items()
-                            },
-                        )
-                        for lesson in module_file.lessons
-                    ],
+                    lessons=[_lesson(lesson, markdown[lesson.id]) for lesson in module_file.lessons],
                     questions=quiz_file.questions,
                 )
                 for _, module_file, quiz_file, markdown in modules
             ],
         }
     )
-    return course, []
+    return course, reader.problems
+
+
+def _lesson(lesson: LessonFile, markdown: dict[str, str]) -> Lesson:
+    """The lesson with its Markdown rendered; a lesson with a check is cut at its marker."""
+    parts = {locale: CHECK_MARKER.split(source, maxsplit=1) for locale, source in markdown.items()}
+    return Lesson(
+        **lesson.model_dump(),
+        body={locale: render_markdown(p[0]) for locale, p in parts.items()},
+        body_after=(
+            {locale: render_markdown(p[1]) for locale, p in parts.items()}
+            if lesson.check
+            else None
+        ),
+    )
 
 
 class _Reader:
@@ -108,8 +123,11 @@ class _Reader:
         self.sources: dict[str, str] = {}
         self._nodes: dict[str, yaml.Node | None] = {}
 
-    def problem(self, file: str, loc: tuple[Any, ...], message: str) -> None:
-        self.problems.append(Problem(file, _line_of(self._node(file), loc), _dotted(loc), message))
+    def problem(
+        self, file: str, loc: tuple[Any, ...], message: str, *, warning: bool = False
+    ) -> None:
+        line = _line_of(self._node(file), loc)
+        self.problems.append(Problem(file, line, _dotted(loc), message, warning))
 
     def _node(self, file: str) -> yaml.Node | None:
         """The file's YAML node tree, which knows lines; composed only when a problem needs it."""
@@ -177,7 +195,12 @@ class _Reader:
         return markdown
 
     def cross_check(
-        self, course: CourseFile, folder: str, module: ModuleFile, quiz: QuizFile
+        self,
+        course: CourseFile,
+        folder: str,
+        module: ModuleFile,
+        quiz: QuizFile,
+        markdown: dict[str, dict[str, str]],
     ) -> None:
         module_path, quiz_path = f"{folder}/module.yaml", f"{folder}/quiz.yaml"
         if folder != f"modules/{module.id}":
@@ -199,9 +222,126 @@ class _Reader:
                 )
             if question.type == "multiple" and correct < 1:
                 self.problem(quiz_path, (*loc, "options"), "needs at least one correct option")
+            if question.objective and question.objective > len(module.objectives):
+                self.problem(
+                    quiz_path,
+                    (*loc, "objective"),
+                    f"{question.objective}: the module has {len(module.objectives)} objectives",
+                )
+            if question.lesson and question.lesson not in {x.id for x in module.lessons}:
+                self.problem(quiz_path, (*loc, "lesson"), f"{question.lesson}: no such lesson")
+        self._check_pools(module, quiz, module_path, quiz_path)
+        for i, lesson in enumerate(module.lessons):
+            self._check_marker(folder, lesson, markdown[lesson.id], ("lessons", i))
+        if module.scenario:
+            self._check_scenario(module_path, module.scenario)
         for file, model in ((module_path, module), (quiz_path, quiz)):
             for loc, locale in _missing_locales(model.model_dump(), course.locales):
                 self.problem(file, (*loc, locale), "missing")
+
+    def _check_pools(
+        self, module: ModuleFile, quiz: QuizFile, module_path: str, quiz_path: str
+    ) -> None:
+        """Variants of a pool are worth the same and test the same objective; a pool of one
+        and an objective nothing asks about are warnings."""
+        pools: dict[str, list[int]] = {}
+        for i, question in enumerate(quiz.questions):
+            pools.setdefault(question.pool_id, []).append(i)
+        for pool_id, indexes in pools.items():
+            first = quiz.questions[indexes[0]]
+            for i in indexes[1:]:
+                question = quiz.questions[i]
+                if question.points != first.points:
+                    self.problem(
+                        quiz_path,
+                        ("questions", i, "points"),
+                        f"pool {pool_id}: variants must be worth the same ({first.points})",
+                    )
+                if question.objective != first.objective:
+                    self.problem(
+                        quiz_path,
+                        ("questions", i, "objective"),
+                        f"pool {pool_id}: variants must test the same objective",
+                    )
+            if len(indexes) == 1:
+                self.problem(
+                    quiz_path,
+                    ("questions", indexes[0], "id"),
+                    f"pool {pool_id} has one variant; a retake asks the same question",
+                    warning=True,
+                )
+        asked = {q.objective for q in quiz.questions}
+        for number in range(1, len(module.objectives) + 1):
+            if number not in asked:
+                self.problem(
+                    module_path,
+                    ("objectives", number - 1),
+                    f"objective {number}: no question asks about it",
+                    warning=True,
+                )
+
+    def _check_marker(
+        self, folder: str, lesson: LessonFile, markdown: dict[str, str], loc: tuple[Any, ...]
+    ) -> None:
+        """A lesson with a check has one marker in each of its files; one without has none."""
+        for locale, source in markdown.items():
+            count = len(CHECK_MARKER.findall(source))
+            file = f"{folder}/lessons/{lesson.id}.{locale}.md"
+            if lesson.check and count != 1:
+                self.problems.append(
+                    Problem(file, None, "", f"needs one '<!-- check -->' line, has {count}")
+                )
+            elif not lesson.check and count:
+                self.problems.append(
+                    Problem(file, None, "", "has a '<!-- check -->' line but the lesson has no check")
+                )
+
+    def _check_scenario(self, module_path: str, scenario: Scenario) -> None:
+        """Every choice leads to a decision that exists or to the debrief; every decision can be
+        reached from the first; no loops; every path takes three or four decisions."""
+        loc = ("scenario", "decisions")
+        ids = [d.id for d in scenario.decisions]
+        self._unique(module_path, loc, ids)
+        for i, decision in enumerate(scenario.decisions):
+            self._unique(module_path, (*loc, i, "choices"), [c.id for c in decision.choices])
+            for j, choice in enumerate(decision.choices):
+                if choice.next is not None and choice.next not in ids:
+                    self.problem(
+                        module_path, (*loc, i, "choices", j, "next"), f"{choice.next}: no such decision"
+                    )
+        if any(p.file == module_path and p.field.startswith("scenario") for p in self.problems):
+            return
+        following = {d.id: [c.next for c in d.choices] for d in scenario.decisions}
+        lengths: set[int] = set()
+        reached: set[str] = set()
+        loops: set[str] = set()
+
+        def walk(decision_id: str, path: tuple[str, ...]) -> None:
+            if decision_id in path:
+                loops.add(decision_id)
+                return
+            reached.add(decision_id)
+            for next_id in following[decision_id]:
+                if next_id is None:
+                    lengths.add(len(path) + 1)
+                else:
+                    walk(next_id, (*path, decision_id))
+
+        walk(ids[0], ())
+        for decision_id in sorted(loops):
+            self.problem(module_path, loc, f"{decision_id}: a choice leads back to it (a loop)")
+        for i, decision_id in enumerate(ids):
+            if decision_id not in reached:
+                self.problem(
+                    module_path, (*loc, i, "id"), f"{decision_id}: no choice leads to it"
+                )
+        if lengths - {3, 4}:
+            self.problem(
+                module_path,
+                loc,
+                "every path must take three or four decisions, one takes "
+                + ", ".join(str(n) for n in sorted(lengths - {3, 4})),
+            )
 
     def _unique(self, file: str, loc: tuple[Any, ...], ids: list[str]) -> None:
         seen: set[str] = set()

@@ -46,6 +46,54 @@ class CourseFile(Frozen):
     completion: Literal["all_modules_passed"] = "all_modules_passed"
 
 
+class Option(Frozen):
+    id: Slug
+    correct: bool = False
+    text: Text
+    feedback: Text
+
+
+QuestionType = Literal["single", "multiple", "true_false"]
+
+
+class Question(Frozen):
+    id: Slug
+    type: QuestionType
+    points: int = Field(default=1, ge=1, le=10)
+    pool: Slug | None = Field(
+        default=None, description="questions sharing a pool are variants; an attempt draws one"
+    )
+    objective: int | None = Field(default=None, ge=1, description="1-based, in module.yaml")
+    lesson: Slug | None = Field(default=None, description="the lesson to review when it is missed")
+    prompt: Text
+    options: list[Option] = Field(min_length=2, max_length=8)
+
+    @property
+    def pool_id(self) -> str:
+        return self.pool or self.id
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(o.id for o in self.options if o.correct)
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
+class LessonCheck(Frozen):
+    """One scenario question where the lesson's scene stops: answered before the rest is shown.
+
+    Practice: recorded, never scored. ``correct`` is optional here (a dilemma may have no one
+    right answer); the feedback of the chosen option is what the learner reads.
+    """
+
+    prompt: Text
+    options: list[Option] = Field(min_length=2, max_length=6)
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options if o.id == option_id), None)
+
+
 class LessonFile(Frozen):
     id: Slug
     minutes: int = Field(ge=1, le=30)
@@ -53,6 +101,37 @@ class LessonFile(Frozen):
     takeaway: Text
     reflection: Text
     action: Text
+    check: LessonCheck | None = None
+
+
+class ScenarioChoice(Frozen):
+    id: Slug
+    correct: bool = False  # the better choice, recorded like an in-lesson check
+    text: Text
+    consequence: Text
+    next: Slug | None = Field(default=None, description="the next decision; none ends in the debrief")
+
+
+class Decision(Frozen):
+    id: Slug
+    prompt: Text
+    choices: list[ScenarioChoice] = Field(min_length=2, max_length=4)
+
+    def choice(self, choice_id: str) -> ScenarioChoice | None:
+        return next((c for c in self.choices if c.id == choice_id), None)
+
+
+class Scenario(Frozen):
+    """A branching story on the module's key skill: each choice has a consequence and leads to
+    the next decision, until the debrief. The first decision is where it starts."""
+
+    title: Text
+    setup: Text
+    decisions: list[Decision] = Field(min_length=3)
+    debrief: Text
+
+    def decision(self, decision_id: str) -> Decision | None:
+        return next((d for d in self.decisions if d.id == decision_id), None)
 
 
 class ConversationCard(Frozen):
@@ -73,31 +152,7 @@ class ModuleFile(Frozen):
     objectives: list[Text] = Field(min_length=1)
     lessons: list[LessonFile] = Field(min_length=1)
     conversation_card: ConversationCard
-
-
-class Option(Frozen):
-    id: Slug
-    correct: bool = False
-    text: Text
-    feedback: Text
-
-
-QuestionType = Literal["single", "multiple", "true_false"]
-
-
-class Question(Frozen):
-    id: Slug
-    type: QuestionType
-    points: int = Field(default=1, ge=1, le=10)
-    prompt: Text
-    options: list[Option] = Field(min_length=2, max_length=8)
-
-    @property
-    def correct_ids(self) -> frozenset[str]:
-        return frozenset(o.id for o in self.options if o.correct)
-
-    def option(self, option_id: str) -> Option | None:
-        return next((o for o in self.options if o.id == option_id), None)
+    scenario: Scenario | None = None
 
 
 class QuizFile(Frozen):
@@ -108,7 +163,8 @@ class QuizFile(Frozen):
 
 
 class Lesson(LessonFile):
-    body: Text  # safe HTML rendered from the lesson's Markdown
+    body: Text  # safe HTML rendered from the lesson's Markdown (up to the check, if it has one)
+    body_after: Text | None = None  # the rest of the scene, shown once the check is answered
 
 
 class Module(ModuleFile):
@@ -116,8 +172,18 @@ class Module(ModuleFile):
     questions: list[Question]
 
     @property
+    def pools(self) -> list[tuple[Question, ...]]:
+        """The quiz as pools of variants, in the order each pool first appears; an attempt
+        asks one question of each."""
+        pools: dict[str, list[Question]] = {}
+        for question in self.questions:
+            pools.setdefault(question.pool_id, []).append(question)
+        return [tuple(variants) for variants in pools.values()]
+
+    @property
     def max_points(self) -> int:
-        return sum(q.points for q in self.questions)
+        """Every attempt's maximum: variants of a pool are worth the same (checked at load)."""
+        return sum(pool[0].points for pool in self.pools)
 
     def lesson(self, lesson_id: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.id == lesson_id), None)

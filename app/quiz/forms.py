@@ -1,20 +1,20 @@
 """The quiz as a WTForms form built from the module: a field per question, choices by option id."""
 
-import uuid
-
 from flask import request
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.content.models import Module, Question, text_in
 from app.i18n import _l
 
-from .services import options_in_order
+from .services import options_in_order, sign_draw
 
 FIELD_PREFIX = "q-"
+SURE_PREFIX = "sure-"
+SURE_CHOICES = [SelectChoice("sure", _l("Sure")), SelectChoice("unsure", _l("Not sure"))]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -30,43 +30,45 @@ QUESTION_TYPES: dict[str, type[Field]] = {
 }
 
 
-def _uuid(form: FlaskForm, field: Field) -> None:
-    try:
-        uuid.UUID(field.data or "")
-    except ValueError as error:
-        raise ValidationError(_l("This form is not valid. Please reload the quiz.")) from error
-
-
 class QuizForm(FlaskForm):
-    token = HiddenField(validators=[InputRequired(), _uuid])
+    """One attempt: the questions it drew, each with its options in the attempt's order and an
+    optional "sure / not sure". The signed ``draw`` carries the token and the questions."""
+
+    draw = HiddenField(validators=[InputRequired()])
     module_version = HiddenField(validators=[InputRequired()])
 
     @classmethod
-    def for_module(cls, module: Module, locale: str, **kwargs: object) -> "QuizForm":
-        """A form class for this module's questions, labelled in ``locale``, instantiated.
+    def for_attempt(
+        cls, module: Module, locale: str, token: str, questions: list[Question], **kwargs: object
+    ) -> "QuizForm":
+        """A form class for these drawn questions, labelled in ``locale``, instantiated."""
 
-        The options are in the order of this attempt's token (a new one on a fresh form).
-        """
-
-        class ModuleQuizForm(cls):  # type: ignore[valid-type, misc]
+        class AttemptForm(cls):  # type: ignore[valid-type, misc]
             pass
 
-        for question in module.questions:
-            setattr(ModuleQuizForm, FIELD_PREFIX + question.id, _field(question, locale))
-        form = ModuleQuizForm(**kwargs)
-        form.module = module
-        if not form.token.data:
-            form.token.data = str(uuid.uuid4())
-            form.module_version.data = str(module.version)
+        for question in questions:
+            setattr(AttemptForm, FIELD_PREFIX + question.id, _field(question, locale))
+            setattr(
+                AttemptForm,
+                SURE_PREFIX + question.id,
+                RadioField(_l("How sure are you?"), choices=SURE_CHOICES, validators=[Optional()]),
+            )
+        form = AttemptForm(**kwargs)
+        form.module, form.token, form.questions = module, token, questions
+        form.draw.data = sign_draw(token, questions)
+        form.module_version.data = form.module_version.data or str(module.version)
         for question, field in form.question_fields():
             field.choices = [
                 SelectChoice(o.id, text_in(o.text, locale))
-                for o in options_in_order(question, form.token.data or "")
+                for o in options_in_order(question, token)
             ]
         return form
 
     def question_fields(self) -> list[tuple[Question, Field]]:
-        return [(q, self[FIELD_PREFIX + q.id]) for q in self.module.questions]
+        return [(q, self[FIELD_PREFIX + q.id]) for q in self.questions]
+
+    def sure_field(self, question: Question) -> Field:
+        return self[SURE_PREFIX + question.id]
 
     def answers(self) -> dict[str, list[str]]:
         """Question id to the chosen option ids, in the module's order."""
@@ -75,10 +77,15 @@ class QuizForm(FlaskForm):
             for q, field in self.question_fields()
         }
 
+    def sureness(self) -> dict[str, bool]:
+        """Question id to True (sure) or False (not sure), for the questions marked."""
+        marks = {q.id: self.sure_field(q).data for q in self.questions}
+        return {qid: mark == "sure" for qid, mark in marks.items() if mark in ("sure", "unsure")}
+
     def validate(self, extra_validators: object = None) -> bool:
-        """Also refuse answers to questions this quiz does not have."""
+        """Also refuse answers to questions this attempt did not draw."""
         valid = super().validate(extra_validators)  # type: ignore[arg-type]
-        known = {FIELD_PREFIX + q.id for q in self.module.questions}
+        known = {FIELD_PREFIX + q.id for q in self.questions}
         if self.is_submitted() and any(
             key.startswith(FIELD_PREFIX) and key not in known for key in request.form
         ):

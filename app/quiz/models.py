@@ -35,5 +35,6 @@ class QuizAnswer(OrgScoped, Base):
     question_id: Mapped[str] = mapped_column(String(64))
     option_ids: Mapped[list[str]] = mapped_column(JSON)
     is_correct: Mapped[bool] = mapped_column(Boolean)
+    sure: Mapped[bool | None] = mapped_column(Boolean)  # the learner's "sure" / "not sure", if given
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")

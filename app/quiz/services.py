@@ -3,9 +3,11 @@
 import random
 from dataclasses import dataclass
 
-from flask import abort
+from flask import abort, current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import select
 
-from app.content.models import Module, Option, Question
+from app.content.models import Lesson, Module, Option, Question, Text
 from app.db import db, get_in_org_or_404, upsert, utcnow
 from app.errors import LedaError
 from app.i18n import _l
@@ -39,10 +41,73 @@ class Score:
 
 
 def score(module: Module, answers: dict[str, list[str]]) -> Score:
-    """A question scores its points only when the chosen options are exactly the correct ones."""
-    correct = {q.id: frozenset(answers[q.id]) == q.correct_ids for q in module.questions}
-    raw = sum(q.points for q in module.questions if correct[q.id])
+    """A question scores its points only when the chosen options are exactly the correct ones.
+
+    ``answers`` holds the questions an attempt drew, one per pool; every variant of a pool is
+    worth the same, so the maximum is the module's.
+    """
+    questions = [q for q in module.questions if q.id in answers]
+    correct = {q.id: frozenset(answers[q.id]) == q.correct_ids for q in questions}
+    raw = sum(q.points for q in questions if correct[q.id])
     return Score(raw, module.max_points, correct, raw * 100 >= module.pass_mark * module.max_points)
+
+
+def seen_questions(user: User, module: Module) -> set[str]:
+    """The ids of the module's questions this learner has answered in any attempt."""
+    return set(
+        db.session.scalars(
+            select(QuizAnswer.question_id)
+            .join(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)
+            .distinct()
+        )
+    )
+
+
+def draw(module: Module, token: str, seen: frozenset[str] | set[str] = frozenset()) -> list[Question]:
+    """One question of each pool, in the module's order, chosen by the attempt token: a variant
+    the learner has not seen where the pool has one, else any."""
+    rng = random.Random(f"{token}:draw")
+    questions = []
+    for pool in module.pools:
+        unseen = [q for q in pool if q.id not in seen]
+        questions.append(rng.choice(unseen or list(pool)))
+    return questions
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="leda.quiz.draw")
+
+
+def sign_draw(token: str, questions: list[Question]) -> str:
+    """The attempt's token and drawn questions, signed, for the form to carry (a GET writes
+    nothing, so the draw travels with the form rather than in the database)."""
+    return _serializer().dumps([token, [q.id for q in questions]])
+
+
+def read_draw(module: Module, signed: str) -> tuple[str, list[Question]] | None:
+    """The token and questions of a signed draw, or None if it is forged or does not fit."""
+    try:
+        token, question_ids = _serializer().loads(signed)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    questions = one_per_pool(module, question_ids) if isinstance(question_ids, list) else None
+    if questions is None or not isinstance(token, str):
+        return None
+    return token, questions
+
+
+def one_per_pool(module: Module, question_ids: list[object]) -> list[Question] | None:
+    """The module's questions by these ids in pool order, if they are exactly one question of
+    each pool; else None."""
+    wanted = set(question_ids)
+    questions = []
+    for pool in module.pools:
+        drawn = [q for q in pool if q.id in wanted]
+        if len(drawn) != 1:
+            return None
+        questions.append(drawn[0])
+    return questions if len(questions) == len(question_ids) else None
 
 
 def options_in_order(question: Question, token: str) -> list[Option]:
@@ -59,17 +124,30 @@ def options_in_order(question: Question, token: str) -> list[Option]:
 
 
 def submit_attempt(
-    user: User, module: Module, token: str, module_version: int, answers: dict[str, list[str]]
+    user: User,
+    module: Module,
+    token: str,
+    module_version: int,
+    answers: dict[str, list[str]],
+    sure: dict[str, bool] | None = None,
 ) -> QuizAttempt:
     """Score and store one attempt and update the registration.
 
-    Raises ModuleChanged when the quiz was made for another module version, AnswersDoNotFit
-    when the answers name unknown questions or options or leave one out, and AlreadySubmitted
-    when ``token`` was used before (by anyone), so a double submit changes nothing.
+    ``answers`` maps the drawn questions, one per pool, to the chosen option ids. Raises
+    ModuleChanged when the quiz was made for another module version and AnswersDoNotFit when
+    the answers name unknown questions or options, leave a pool out or answer one twice.
+    ``sure`` holds the learner's "sure" (True) or "not sure" (False) where they gave one. A
+    token used before by the same learner (a double submit, or back and submit again) returns
+    that attempt and stores nothing; another learner's token raises AlreadySubmitted.
     """
     if module_version != module.version:
         raise ModuleChanged()
-    _check_fit(module, answers)
+    questions = _check_fit(module, answers)
+    earlier = db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
+    if earlier is not None:
+        if earlier.user_id != user.id:
+            raise AlreadySubmitted()
+        return earlier
     result = score(module, answers)
     now = utcnow()
     attempt_id = upsert(
@@ -88,10 +166,10 @@ def submit_attempt(
         ["token"],
         {},
     )
-    if attempt_id is None:
+    if attempt_id is None:  # the same token, submitted at the same moment by another request
         raise AlreadySubmitted()
     attempt = db.session.get_one(QuizAttempt, attempt_id)
-    for position, question in enumerate(module.questions):
+    for position, question in enumerate(questions):
         db.session.add(
             QuizAnswer(
                 org_id=user.org_id,
@@ -100,6 +178,7 @@ def submit_attempt(
                 question_id=question.id,
                 option_ids=sorted(answers[question.id]),
                 is_correct=result.correct[question.id],
+                sure=(sure or {}).get(question.id),
             )
         )
     record_quiz_result(user, module, result.raw, result.passed)
@@ -115,10 +194,12 @@ def attempt_of(user: User, attempt_id: int) -> QuizAttempt:
     return attempt
 
 
-def _check_fit(module: Module, answers: dict[str, list[str]]) -> None:
-    if set(answers) != {q.id for q in module.questions}:
+def _check_fit(module: Module, answers: dict[str, list[str]]) -> list[Question]:
+    """The questions answered, in pool order, if the answers fit them."""
+    questions = one_per_pool(module, list(answers))
+    if questions is None:
         raise AnswersDoNotFit()
-    for question in module.questions:
+    for question in questions:
         chosen = answers[question.id]
         if not chosen or len(set(chosen)) != len(chosen):
             raise AnswersDoNotFit()
@@ -126,3 +207,55 @@ def _check_fit(module: Module, answers: dict[str, list[str]]) -> None:
             raise AnswersDoNotFit()
         if question.type != "multiple" and len(chosen) != 1:
             raise AnswersDoNotFit()
+    return questions
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    number: int  # as the question was numbered in the attempt
+    question: Question
+    options: list[Option]  # what the page shows: all on a pass, the chosen ones on a fail
+    chosen: frozenset[str]
+    correct: bool
+    sure: bool | None
+
+
+@dataclass(frozen=True)
+class Review:
+    """What the result page of an attempt shows, computed from the stored answers."""
+
+    items: list[ReviewItem]  # answers given with confidence but wrong come first
+    objectives: list[Text]  # to review: those of the questions missed
+    lessons: list[Lesson]  # to review: where the questions missed are taught
+    full: bool  # a passed attempt shows every option and the key; a failed one only the chosen
+
+
+def review(module: Module, attempt: QuizAttempt) -> Review:
+    """Feedback that teaches without giving the key away: on a failed attempt, the feedback of
+    the options the learner chose and what to review; on a pass, everything."""
+    items = []
+    for number, answer in enumerate(attempt.answers, start=1):
+        question = module.question(answer.question_id)
+        if question is None:
+            continue
+        chosen = frozenset(answer.option_ids)
+        options = options_in_order(question, attempt.token)
+        items.append(
+            ReviewItem(
+                number,
+                question,
+                options if attempt.passed else [o for o in options if o.id in chosen],
+                chosen,
+                answer.is_correct,
+                answer.sure,
+            )
+        )
+    missed = [item.question for item in items if not item.correct]
+    objective_numbers = sorted({q.objective for q in missed if q.objective})
+    lesson_ids = {q.lesson for q in missed if q.lesson}
+    return Review(
+        items=sorted(items, key=lambda item: not (item.sure and not item.correct)),
+        objectives=[module.objectives[n - 1] for n in objective_numbers],
+        lessons=[lesson for lesson in module.lessons if lesson.id in lesson_ids],
+        full=attempt.passed,
+    )

@@ -1,8 +1,12 @@
-from flask import Blueprint, abort, redirect, render_template, url_for
+import uuid
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from app.content import module_or_404
+from app.content import current_course, module_or_404
+from app.content.models import Module
 from app.db import db
 from app.i18n import content_locale
 from app.learning.services import record_visit
@@ -19,22 +23,38 @@ def take(module_id: str) -> str:
     module = module_or_404(module_id)
     record_visit(current_user, module)
     db.session.commit()
-    form = QuizForm.for_module(module, content_locale(), formdata=None)
-    return render_template("quiz/take.html", module=module, form=form)
+    return render_template("quiz/take.html", module=module, form=_new_attempt(module, None))
 
 
 @bp.post("/modules/<module_id>/quiz")
 @login_required
 def submit(module_id: str) -> Response | tuple[str, int]:
     module = module_or_404(module_id)
-    form = QuizForm.for_module(module, content_locale())
+    drawn = services.read_draw(module, request.form.get("draw", ""))
+    if drawn is None:  # forged, or made for another version of the quiz: a fresh draw
+        form = _new_attempt(module, request.form)
+        form.form_errors.append(_("This form is not valid. Please answer the quiz again."))
+        return render_template("quiz/take.html", module=module, form=form), 400
+    form = QuizForm.for_attempt(module, content_locale(), *drawn)
     if not form.validate_on_submit():
         return render_template("quiz/take.html", module=module, form=form), 400
     attempt = services.submit_attempt(
-        current_user, module, form.token.data, _int(form.module_version.data), form.answers()
+        current_user,
+        module,
+        form.token,
+        _int(form.module_version.data),
+        form.answers(),
+        form.sureness(),
     )
     db.session.commit()
-    return redirect(url_for(".result", module_id=module.id, attempt_id=attempt.id))
+    return redirect(url_for(".result", module_id=module.id, attempt_id=attempt.id), 303)
+
+
+def _new_attempt(module: Module, formdata: object) -> QuizForm:
+    """A form for a new attempt: a new token, questions the learner has not seen if any."""
+    token = str(uuid.uuid4())
+    questions = services.draw(module, token, services.seen_questions(current_user, module))
+    return QuizForm.for_attempt(module, content_locale(), token, questions, formdata=formdata)
 
 
 @bp.get("/modules/<module_id>/quiz/attempts/<id:attempt_id>")
@@ -44,15 +64,20 @@ def result(module_id: str, attempt_id: int) -> str:
     attempt = services.attempt_of(current_user, attempt_id)
     if attempt.module_id != module.id:
         abort(404)
+    outdated = attempt.module_version != module.version
     return render_template(
         "quiz/result.html",
         module=module,
         attempt=attempt,
-        options={q.id: services.options_in_order(q, attempt.token) for q in module.questions},
-        answers={a.question_id: set(a.option_ids) for a in attempt.answers},
-        correct={a.question_id: a.is_correct for a in attempt.answers},
-        outdated=attempt.module_version != module.version,
+        review=None if outdated else services.review(module, attempt),
+        next_module=_next_module(module),
     )
+
+
+def _next_module(module: Module) -> Module | None:
+    modules = current_course().modules
+    i = [m.id for m in modules].index(module.id)
+    return modules[i + 1] if i + 1 < len(modules) else None
 
 
 def _int(value: str | None) -> int:

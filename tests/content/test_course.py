@@ -18,7 +18,7 @@ def words(html: str) -> int:
 
 
 def test_the_course_loads_in_all_three_locales():
-    assert [str(p) for p in PROBLEMS] == []
+    assert [str(p) for p in PROBLEMS if not p.warning] == []
     assert COURSE.locales == list(LOCALES)
     assert [m.id for m in MODULES] == [
         "welfare-role",

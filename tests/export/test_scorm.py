@@ -368,7 +368,7 @@ def legends(page: html.HtmlElement, module: Module, locale: str) -> tuple[list[s
         f"{n}. {q.prompt[locale]} {ui_text('choose_all', locale)}"
         if q.type == "multiple"
         else f"{n}. {q.prompt[locale]}"
-        for n, q in enumerate(module.questions, 1)
+        for n, q in enumerate((pool[0] for pool in module.pools), 1)
     ]
 
 
@@ -402,7 +402,7 @@ def test_the_course_page_has_a_menu_and_every_module_below_it(
         status = page.get_element_by_id(f"{module.id}_quiz").find_class("scorm-status")
         assert [region.get("role") for region in status] == ["status"]
     assert len(list(page.iter("input"))) == sum(
-        len(q.options) for m in modules for q in m.questions
+        len(pool[0].options) for m in modules for pool in m.pools
     )
     assert sorted(view.get("id") for view in page.find_class("scorm-view")) == sorted(
         ["menu"]

@@ -1,4 +1,5 @@
-"""The quiz pages: bad posts change nothing, options keep their attempt's order."""
+"""The quiz pages: bad posts change nothing, options keep their attempt's order, a retake
+draws other variants, a failed attempt's page gives no key away."""
 
 import re
 
@@ -9,17 +10,24 @@ from app.content import current_course
 from app.db import db
 from app.learning.models import Registration
 from app.quiz.models import QuizAnswer, QuizAttempt
-from app.quiz.services import options_in_order
+from app.quiz.services import options_in_order, sign_draw
 from tests.factories import make_org, make_user
-from tests.helpers import form_value
+from tests.helpers import drawn_questions, form_value, quiz_answers
 
+# A signed draw of the first variant of each pool, made in the test: the tests below that need
+# to know the questions use it, as the page would have sent it.
+FIRST_VARIANTS = ["capital", "nordic", "water"]
 PASSING = {"q-capital": "oslo", "q-nordic": ["sweden", "iceland"], "q-water": "true"}
+TOKEN = "3b2d8e0c-6a4f-4f7e-8c1d-9e5b7a2c4d61"
 
 
-def quiz_page(client) -> dict:
+def quiz_page(client, token: str = TOKEN) -> dict:
+    """The hidden fields of a quiz page, with a draw of the first variants under ``token``."""
     page = client.get("/modules/first-steps/quiz").text
+    module = current_course().module("first-steps")
+    questions = [module.question(q) for q in FIRST_VARIANTS]
     return {
-        "token": form_value(page, "token"),
+        "draw": sign_draw(token, questions),
         "module_version": form_value(page, "module_version"),
     }
 
@@ -67,16 +75,17 @@ def test_bad_answers_are_refused_with_a_message_and_nothing_changes(
     assert counts() == before
 
 
-def test_a_double_submit_is_refused_and_changes_nothing(client, learner):
+def test_a_double_submit_shows_the_stored_result_and_stores_nothing_more(client, learner):
     form = quiz_page(client)
     first = client.post("/modules/first-steps/quiz", data={**form, **PASSING})
-    assert first.status_code == 302
+    assert first.status_code == 303
     before = counts()
-    second = client.post("/modules/first-steps/quiz", data={**form, **PASSING})
-    assert second.status_code == 409
-    assert "These answers were already submitted." in second.text
+    # back, change an answer, submit again: the same attempt, unchanged
+    second = client.post("/modules/first-steps/quiz", data={**form, **PASSING, "q-water": "false"})
+    assert (second.status_code, second.headers["Location"]) == (303, first.headers["Location"])
     assert counts() == before
     assert db.session.scalars(select(Registration)).one().attempts == 1
+    assert db.session.scalars(select(QuizAttempt)).one().score_raw == 4
 
 
 def test_an_old_module_version_is_refused(client, learner):
@@ -88,11 +97,29 @@ def test_an_old_module_version_is_refused(client, learner):
     assert counts() == before
 
 
-def test_a_forged_token_is_refused(client, learner):
-    form = {**quiz_page(client), "token": "not-a-uuid"}
+@pytest.mark.parametrize(
+    "draw",
+    ["not-signed", "bad-signature", "", "WyJ4IiwgWyJjYXBpdGFsIl1d.abc"],
+    ids=["unsigned", "bad-signature", "empty", "forged"],
+)
+def test_a_forged_draw_is_refused_with_a_fresh_quiz(client, learner, draw):
+    form = quiz_page(client)
+    form["draw"] = form["draw"][:-2] + "xx" if draw == "bad-signature" else draw
+    before = counts()
     response = client.post("/modules/first-steps/quiz", data={**form, **PASSING})
     assert response.status_code == 400
-    assert "This form is not valid. Please reload the quiz." in response.text
+    assert "This form is not valid. Please answer the quiz again." in response.text
+    assert len(drawn_questions(response.text)) == 3
+    assert counts() == before
+
+
+def test_a_signed_draw_that_does_not_fit_the_pools_is_refused(client, learner):
+    module = current_course().module("first-steps")
+    two_capitals = [module.question(q) for q in ("capital", "capital-sweden", "water")]
+    form = {**quiz_page(client), "draw": sign_draw(TOKEN, two_capitals)}
+    response = client.post("/modules/first-steps/quiz", data={**form, **PASSING})
+    assert response.status_code == 400
+    assert "This form is not valid. Please answer the quiz again." in response.text
 
 
 def test_another_learners_token_and_attempt_are_out_of_reach(client, login):
@@ -140,22 +167,67 @@ def reviewed_options(html: str, question_id: str) -> list[str]:
     return re.findall(rf'id="fb-{question_id}-([^"]+)"', html)
 
 
-def test_the_result_page_reviews_the_options_in_the_order_the_quiz_showed_them(client, learner):
-    page = client.get("/modules/first-steps/quiz").text
-    token = form_value(page, "token")
+def test_two_attempts_show_their_own_order_and_the_result_page_the_same(client, learner):
     module = current_course().module("first-steps")
-    expected = {q.id: [o.id for o in options_in_order(q, token)] for q in module.questions}
-    assert {q: shown_options(page, q) for q in expected} == expected
-    form = {"token": token, "module_version": form_value(page, "module_version")}
-    submitted = client.post("/modules/first-steps/quiz", data={**form, **PASSING})
+    pages = [client.get("/modules/first-steps/quiz").text for _ in range(2)]
+    orders = [{q: shown_options(page, q) for q in drawn_questions(page)} for page in pages]
+    assert orders[0] != orders[1]
+    submitted = client.post("/modules/first-steps/quiz", data=quiz_answers(pages[0]))
     result = client.get(submitted.headers["Location"]).text
-    assert {q: reviewed_options(result, q) for q in expected} == expected
+    assert {q: reviewed_options(result, q) for q in orders[0]} == orders[0]
+    for question_id, shown in orders[0].items():
+        question = module.question(question_id)
+        assert sorted(shown) == sorted(o.id for o in question.options)
 
 
 def test_a_refused_post_shows_the_options_in_the_order_of_its_token(client, learner):
-    form = {**quiz_page(client), "token": "3b2d8e0c-6a4f-4f7e-8c1d-9e5b7a2c4d61"}
+    form = quiz_page(client)
     response = client.post("/modules/first-steps/quiz", data={**form, **PASSING, "q-capital": ""})
     assert response.status_code == 400
     assert shown_options(response.text, "capital") == ["bergen", "oslo"]
     assert shown_options(response.text, "nordic") == ["iceland", "sweden", "spain"]
     assert shown_options(response.text, "water") == ["true", "false"]
+    assert "Question 1: Answer this question." in response.text
+
+
+def test_a_retake_draws_the_variants_not_seen_yet(client, learner):
+    first = client.get("/modules/first-steps/quiz").text
+    client.post("/modules/first-steps/quiz", data=quiz_answers(first, wrong=("capital",)))
+    second = client.get("/modules/first-steps/quiz").text
+    module = current_course().module("first-steps")
+    assert {module.question(q).pool_id for q in drawn_questions(second)} == {
+        "capital", "nordic", "water"
+    }
+    assert set(drawn_questions(first)).isdisjoint(drawn_questions(second))
+
+
+def test_a_failed_attempts_page_marks_only_the_chosen_options(client, learner):
+    form = quiz_page(client)
+    answers = {**PASSING, "q-capital": "bergen", "sure-capital": "sure"}
+    submitted = client.post("/modules/first-steps/quiz", data={**form, **answers})
+    result = client.get(submitted.headers["Location"]).text
+    assert reviewed_options(result, "capital") == ["bergen"]
+    assert reviewed_options(result, "nordic") == ["iceland", "sweden"]
+    assert reviewed_options(result, "water") == ["true"]
+    assert "A right answer." not in result and "Not a right answer." not in result
+    assert 'id="fb-capital-oslo"' not in result and "Oslo" not in result
+    assert "✗ Not passed yet." in result
+    assert "Review the lesson Practice" in result
+    # the confident mistake comes first, and the stored answer remembers it
+    assert result.index('id="fb-capital"') < result.index('id="fb-nordic"')
+    assert db.session.scalars(select(QuizAnswer.sure).order_by(QuizAnswer.position)).all() == [
+        True, None, None
+    ]
+
+
+def test_a_passed_attempts_page_reviews_every_option_with_the_key(client, learner):
+    submitted = client.post("/modules/first-steps/quiz", data={**quiz_page(client), **PASSING})
+    result = client.get(submitted.headers["Location"]).text
+    assert reviewed_options(result, "capital") == ["bergen", "oslo"]
+    assert result.count("✓ A right answer.") == 4  # oslo, sweden, iceland, true
+    assert result.count("✗ Not a right answer.") == 3
+
+
+@pytest.mark.parametrize("attempt", ["abc", "0", "-1", "99999999999", "1.5"])
+def test_an_attempt_id_that_is_not_a_row_id_is_a_404(client, learner, attempt):
+    assert client.get(f"/modules/first-steps/quiz/attempts/{attempt}").status_code == 404
