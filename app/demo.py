@@ -1,6 +1,7 @@
 """`leda demo`: a demo organisation so a newcomer sees every page, for every role, with data."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -9,12 +10,15 @@ from sqlalchemy import select
 
 from .auth.services import hash_password
 from .content import current_course
-from .db import db
+from .content.models import Module
+from .db import db, utcnow
 from .errors import LedaError
 from .learning import services as learning
 from .orgs import services as orgs
 from .orgs.models import Organisation, Role, User
-from .quiz.services import draw, submit_attempt
+from .quiz.models import Refresher
+from .quiz.pools import draw
+from .quiz.services import submit_attempt
 
 DEMO_SLUG = "demo"
 
@@ -87,18 +91,33 @@ def load_demo() -> Organisation:
         user = _user(org, email, given, family, unit, number, (Role.LEARNER,))
         user.manager_id = manager.id
         for module in course.modules[:modules_passed]:
-            if learning.completed_lessons(user, module) == {lesson.id for lesson in module.lessons}:
-                continue
-            for lesson in module.lessons:
-                learning.complete_lesson(user, module, lesson.id)
-            token = f"demo-{user.id}-{module.id}-{module.version}"
-            answers = {q.id: sorted(q.correct_ids) for q in draw(module, token)}
-            submit_attempt(user, module, token, module.version, answers)
+            _pass(user, module)
         if modules_passed < len(course.modules):
             module = course.modules[modules_passed]
             learning.record_visit(user, module, module.lessons[0].id)
+    # The learner passed the last module some days ago: its first refresher is on their dashboard.
+    last = course.modules[-1]
+    _pass(learner, last)
+    db.session.execute(
+        Refresher.__table__.update()
+        .where(
+            Refresher.user_id == learner.id, Refresher.number == 1, Refresher.answered_at.is_(None)
+        )
+        .values(due_at=utcnow() - timedelta(hours=1))
+    )
     db.session.flush()
     return org
+
+
+def _pass(user: User, module: Module) -> None:
+    """Every lesson done and the quiz passed, once."""
+    if learning.completed_lessons(user, module) == {lesson.id for lesson in module.lessons}:
+        return
+    for lesson in module.lessons:
+        learning.complete_lesson(user, module, lesson.id)
+    token = f"demo-{user.id}-{module.id}-{module.version}"
+    answers = {q.id: sorted(q.correct_ids) for q in draw(module, token)}
+    submit_attempt(user, module, token, module.version, answers)
 
 
 def _user(

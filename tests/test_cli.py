@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 
 from app.auth.services import authenticate
 from app.cli import cli
-from app.db import db
+from app.db import db, utcnow
 from app.demo import DEMO_USERS, load_demo
 from app.learning.models import Registration
 from app.orgs.models import Organisation, User
+from app.quiz.models import Refresher
 from tests.conftest import CONTENT
 from tests.content.test_check import build_broken
 
@@ -64,8 +65,16 @@ def test_demo_can_run_twice_and_its_logins_work(app):
     assert sorted((r.module_id, r.success_status.value) for r in registrations) == [
         ("first-steps", "passed"),
         ("first-steps", "passed"),
+        ("first-steps", "passed"),  # the learner's, with a refresher due
         ("first-steps", "unknown"),
     ]
+    learner = authenticate(DEMO_USERS[0].email, DEMO_USERS[0].password)
+    due = db.session.scalars(
+        select(Refresher.number).where(
+            Refresher.user_id == learner.id, Refresher.due_at <= utcnow()
+        )
+    ).all()
+    assert due == [1]
 
 
 def test_the_models_match_the_migrations(runner):

@@ -3,14 +3,19 @@
 A new route without an entry here fails the first test, so nothing ships unconsidered.
 """
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
-from app.db import db
+from app.db import db, utcnow
 from app.learning import services as learning
 from app.orgs.models import Role
-from app.quiz.services import draw, submit_attempt
+from app.quiz.models import Refresher
+from app.quiz.pools import draw
+from app.quiz.services import submit_attempt
 from tests.factories import PASSWORD, make_org, make_unit, make_user
 
 ANON, LEARNER, MANAGER, HR, ADMIN = "anonymous", "learner", "manager", "hr", "admin"
@@ -55,6 +60,8 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("quiz.take", "GET"): ("/modules/first-steps/quiz", signed_in(200)),
     ("quiz.submit", "POST"): ("/modules/first-steps/quiz", signed_in(400)),
     ("quiz.result", "GET"): ("/modules/first-steps/quiz/attempts/{attempt}", signed_in(404)),
+    ("quiz.refresher", "GET"): ("/refreshers/{refresher}", signed_in(404)),
+    ("quiz.answer_refresher", "POST"): ("/refreshers/{refresher}", signed_in(404)),
     ("export.index", "GET"): ("/admin/export/", admins(200)),
     ("export.scorm", "GET"): ("/admin/export/scorm?standard=1.2&locale=nb", admins(200)),
     ("orgs.people", "GET"): ("/admin/people?q=sider", admins(200)),
@@ -72,6 +79,8 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("orgs.unit", "GET"): ("/admin/units/{unit}", admins(404)),
     ("orgs.unit", "POST"): ("/admin/units/{unit}", admins(404)),
     ("orgs.audit_log", "GET"): ("/admin/audit", admins(200)),
+    ("orgs.settings", "GET"): ("/admin/settings", admins(200)),
+    ("orgs.settings", "POST"): ("/admin/settings", admins(302)),
     ("auth.logout", "POST"): ("/logout", everyone(302)),  # last: it ends the session
 }  # fmt: skip
 
@@ -97,8 +106,10 @@ def theirs(app: Flask) -> dict[str, int]:
     learning.record_visit(user, module, module.lessons[0].id)
     answers = {q.id: sorted(q.correct_ids) for q in draw(module, "their-attempt")}
     attempt = submit_attempt(user, module, "their-attempt", module.version, answers)
+    refresher = db.session.scalars(select(Refresher).where(Refresher.number == 1)).one()
+    refresher.due_at = utcnow() - timedelta(minutes=1)  # due: only its owner may open it
     db.session.commit()
-    return {"user": user.id, "unit": unit.id, "attempt": attempt.id}
+    return {"user": user.id, "unit": unit.id, "attempt": attempt.id, "refresher": refresher.id}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -64,7 +64,7 @@ def render_markdown(source: str) -> str:
 
 
 def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
-    """The one entry point: the course under ``root`` and its warnings, or None and every problem."""
+    """The one entry point: the course under ``root`` and its warnings, or None and all problems."""
     reader = _Reader(root)
     course_file = reader.parse("course/course.yaml", CourseFile)
     modules: list[tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]]]] = []
@@ -92,7 +92,9 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
             "modules": [
                 Module(
                     **module_file.model_dump(exclude={"lessons"}),
-                    lessons=[_lesson(lesson, markdown[lesson.id]) for lesson in module_file.lessons],
+                    lessons=[
+                        _lesson(lesson, markdown[lesson.id]) for lesson in module_file.lessons
+                    ],
                     questions=quiz_file.questions,
                 )
                 for _, module_file, quiz_file, markdown in modules
@@ -109,9 +111,7 @@ def _lesson(lesson: LessonFile, markdown: dict[str, str]) -> Lesson:
         **lesson.model_dump(),
         body={locale: render_markdown(p[0]) for locale, p in parts.items()},
         body_after=(
-            {locale: render_markdown(p[1]) for locale, p in parts.items()}
-            if lesson.check
-            else None
+            {locale: render_markdown(p[1]) for locale, p in parts.items()} if lesson.check else None
         ),
     )
 
@@ -293,7 +293,9 @@ class _Reader:
                 )
             elif not lesson.check and count:
                 self.problems.append(
-                    Problem(file, None, "", "has a '<!-- check -->' line but the lesson has no check")
+                    Problem(
+                        file, None, "", "has a '<!-- check -->' line but the lesson has no check"
+                    )
                 )
 
     def _check_scenario(self, module_path: str, scenario: Scenario) -> None:
@@ -307,7 +309,9 @@ class _Reader:
             for j, choice in enumerate(decision.choices):
                 if choice.next is not None and choice.next not in ids:
                     self.problem(
-                        module_path, (*loc, i, "choices", j, "next"), f"{choice.next}: no such decision"
+                        module_path,
+                        (*loc, i, "choices", j, "next"),
+                        f"{choice.next}: no such decision",
                     )
         if any(p.file == module_path and p.field.startswith("scenario") for p in self.problems):
             return
@@ -332,9 +336,7 @@ class _Reader:
             self.problem(module_path, loc, f"{decision_id}: a choice leads back to it (a loop)")
         for i, decision_id in enumerate(ids):
             if decision_id not in reached:
-                self.problem(
-                    module_path, (*loc, i, "id"), f"{decision_id}: no choice leads to it"
-                )
+                self.problem(module_path, (*loc, i, "id"), f"{decision_id}: no choice leads to it")
         if lengths - {3, 4}:
             self.problem(
                 module_path,

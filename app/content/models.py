@@ -109,7 +109,9 @@ class ScenarioChoice(Frozen):
     correct: bool = False  # the better choice, recorded like an in-lesson check
     text: Text
     consequence: Text
-    next: Slug | None = Field(default=None, description="the next decision; none ends in the debrief")
+    next: Slug | None = Field(
+        default=None, description="the next decision; none ends in the debrief"
+    )
 
 
 class Decision(Frozen):

@@ -5,9 +5,10 @@ from werkzeug.wrappers import Response
 
 from app.content import current_course, module_or_404
 from app.content.models import Lesson, Module
-from app.db import db
+from app.db import db, utcnow
 
 from . import services
+from .cards import cards_for
 from .forms import CompleteLessonForm, ReflectionForm
 
 bp = Blueprint("learning", __name__, template_folder="templates")
@@ -26,6 +27,7 @@ def dashboard() -> str:
     statuses = services.course_status(current_user, current_course())
     return render_template(
         "learning/dashboard.html",
+        cards=cards_for(current_user, utcnow()),
         statuses=statuses,
         next_up=services.continue_with(statuses),
         modules_done=sum(s.is_done for s in statuses),

@@ -76,6 +76,22 @@ def org_create(slug: str, name: str, locale: str, home_page: str | None) -> None
     click.echo(f"Organisation {org.slug} ({org.name}) created.")
 
 
+@org_group.command("settings")
+@click.argument("slug")
+@click.option(
+    "--refreshers",
+    type=click.Choice(["on", "off"]),
+    help="Refreshers after a module is passed (cards and mail).",
+)
+@refusals_as_errors
+def org_settings(slug: str, refreshers: str | None) -> None:
+    """Show the settings of SLUG, changing those given (as the Settings page does)."""
+    org = organisation(slug)
+    if refreshers is not None:
+        services.update_settings(org, None, refreshers_enabled=refreshers == "on")
+    click.echo(f"refreshers\t{'on' if org.refreshers_enabled else 'off'}")
+
+
 @org_group.command("list")
 @with_appcontext
 def org_list() -> None:

@@ -161,6 +161,12 @@ class UnitForm(FlaskForm):
         self.parent.choices = _unit_choices(org, _l("(top level)"))
 
 
+class SettingsForm(FlaskForm):
+    """The organisation's own settings."""
+
+    refreshers_enabled = BooleanField(_l("Send refreshers after a module is passed"))
+
+
 class ConfirmForm(FlaskForm):
     """A button that changes something: CSRF and, where asked, an explicit confirmation."""
 

@@ -5,7 +5,7 @@ from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Enum, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, LargeBinary, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, OrgScoped, UTCDateTime, utcnow
@@ -21,6 +21,8 @@ class Organisation(Base):
     default_locale: Mapped[str] = mapped_column(String(5), default="nb")
     # The organisation's own address; xAPI actors are accounts on it (homePage).
     home_page: Mapped[str | None] = mapped_column(String(255))
+    # Refreshers after a module is passed (cards and mail); the organisation may turn them off.
+    refreshers_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

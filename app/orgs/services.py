@@ -351,16 +351,21 @@ def reactivate_user(user: User, actor: User | None) -> None:
 def erase_user(user: User, actor: User | None) -> None:
     """Erase a person (GDPR art. 17): their row becomes an anonymous stub.
 
-    Name, email, employee number, unit, manager, roles, sessions, links, mail and reflections go;
-    registrations and quiz answers stay on the stub, so totals still count them but nothing
-    ties them to a person. Their reports lose their manager.
+    Name, email, employee number, unit, manager, roles, sessions, links, mail, reflections and
+    refreshers not yet answered go; registrations, quiz answers and answered refreshers stay on
+    the stub, so totals still count them but nothing ties them to a person. Their reports lose
+    their manager.
     """
     from app.auth.models import AccountToken, UserSession
     from app.learning.models import Reflection
     from app.mail.models import MailMessage
+    from app.quiz.models import Refresher
 
     for model in (Reflection, UserSession, AccountToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    db.session.execute(
+        delete(Refresher).where(Refresher.user_id == user.id, Refresher.answered_at.is_(None))
+    )
     if user.email:  # mail to them, sent or waiting, with its address and subject
         db.session.execute(delete(MailMessage).where(MailMessage.to_address == user.email))
     db.session.execute(
@@ -606,3 +611,13 @@ def purge_inactive(days: int, actor: User | None = None) -> int:
     for user in people:
         erase_user(user, actor)
     return len(people)
+
+
+def update_settings(org: Organisation, actor: User | None, *, refreshers_enabled: bool) -> bool:
+    """Change the organisation's settings; True if anything changed (and was audited)."""
+    if org.refreshers_enabled == refreshers_enabled:
+        return False
+    org.refreshers_enabled = refreshers_enabled
+    audit(org.id, actor, "settings_changed", refreshers_enabled=refreshers_enabled)
+    db.session.flush()
+    return True

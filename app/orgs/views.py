@@ -23,6 +23,7 @@ from .forms import (
     NewPersonForm,
     PeopleFilterForm,
     PersonForm,
+    SettingsForm,
     UnitForm,
 )
 from .importing import MAX_IMPORT_BYTES
@@ -43,6 +44,7 @@ AUDIT_TEXT = {
     "unit_renamed": _l("Renamed a unit"),
     "unit_moved": _l("Moved a unit"),
     "import_applied": _l("Imported a file: %(created)s added, %(updated)s changed"),
+    "settings_changed": _l("Changed the organisation's settings"),
 }
 
 
@@ -311,3 +313,17 @@ def invite_pending() -> Response:
         )
     )
     return redirect(url_for(".people"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def settings() -> str | Response | tuple[str, int]:
+    org = current_user.organisation
+    form = SettingsForm(obj=org)
+    if form.validate_on_submit():
+        services.update_settings(org, current_user, refreshers_enabled=form.refreshers_enabled.data)
+        db.session.commit()
+        flash(_("The settings are saved."))
+        return redirect(url_for(".settings"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("orgs/settings.html", form=form, org=org), status

@@ -10,7 +10,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.content.models import Module, Question, text_in
 from app.i18n import _l
 
-from .services import options_in_order, sign_draw
+from .pools import options_in_order
+from .services import sign_draw
 
 FIELD_PREFIX = "q-"
 SURE_PREFIX = "sure-"

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, OrgScoped, UTCDateTime
@@ -35,6 +35,32 @@ class QuizAnswer(OrgScoped, Base):
     question_id: Mapped[str] = mapped_column(String(64))
     option_ids: Mapped[list[str]] = mapped_column(JSON)
     is_correct: Mapped[bool] = mapped_column(Boolean)
-    sure: Mapped[bool | None] = mapped_column(Boolean)  # the learner's "sure" / "not sure", if given
+    sure: Mapped[bool | None] = mapped_column(
+        Boolean
+    )  # the learner's "sure" / "not sure", if given
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class Refresher(OrgScoped, Base):
+    """A few questions some days after a module was passed (spaced retrieval), with its result.
+
+    Drawn when the module is passed, so the page (a GET) and the answer see the same
+    questions; practice only, it never changes the module's record.
+    """
+
+    __tablename__ = "refresher"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    module_version: Mapped[int]
+    number: Mapped[int]  # 1, 2, 3: the first, second and third after the pass
+    token: Mapped[str] = mapped_column(String(36))  # orders the options
+    question_ids: Mapped[list[str]] = mapped_column(JSON)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answers: Mapped[list[dict] | None] = mapped_column(JSON)  # question_id, option_ids, correct
+    score_raw: Mapped[int | None]
+    score_max: Mapped[int | None]

@@ -1,6 +1,5 @@
 """Scoring a quiz on the server and recording the attempt with every answer given."""
 
-import random
 from dataclasses import dataclass
 
 from flask import abort, current_app
@@ -15,6 +14,8 @@ from app.learning.services import record_quiz_result
 from app.orgs.models import User
 
 from .models import QuizAnswer, QuizAttempt
+from .pools import AnswersDoNotFit, check_answers, one_per_pool, options_in_order
+from .refreshers import schedule_refreshers
 
 
 class ModuleChanged(LedaError):
@@ -25,11 +26,6 @@ class ModuleChanged(LedaError):
 class AlreadySubmitted(LedaError):
     message = _l("These answers were already submitted. Start a new attempt to try again.")
     status = 409
-
-
-class AnswersDoNotFit(LedaError):
-    message = _l("The answers do not fit this quiz. Please answer every question and submit again.")
-    status = 400
 
 
 @dataclass(frozen=True)
@@ -52,29 +48,6 @@ def score(module: Module, answers: dict[str, list[str]]) -> Score:
     return Score(raw, module.max_points, correct, raw * 100 >= module.pass_mark * module.max_points)
 
 
-def seen_questions(user: User, module: Module) -> set[str]:
-    """The ids of the module's questions this learner has answered in any attempt."""
-    return set(
-        db.session.scalars(
-            select(QuizAnswer.question_id)
-            .join(QuizAttempt)
-            .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)
-            .distinct()
-        )
-    )
-
-
-def draw(module: Module, token: str, seen: frozenset[str] | set[str] = frozenset()) -> list[Question]:
-    """One question of each pool, in the module's order, chosen by the attempt token: a variant
-    the learner has not seen where the pool has one, else any."""
-    rng = random.Random(f"{token}:draw")
-    questions = []
-    for pool in module.pools:
-        unseen = [q for q in pool if q.id not in seen]
-        questions.append(rng.choice(unseen or list(pool)))
-    return questions
-
-
 def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="leda.quiz.draw")
 
@@ -95,32 +68,6 @@ def read_draw(module: Module, signed: str) -> tuple[str, list[Question]] | None:
     if questions is None or not isinstance(token, str):
         return None
     return token, questions
-
-
-def one_per_pool(module: Module, question_ids: list[object]) -> list[Question] | None:
-    """The module's questions by these ids in pool order, if they are exactly one question of
-    each pool; else None."""
-    wanted = set(question_ids)
-    questions = []
-    for pool in module.pools:
-        drawn = [q for q in pool if q.id in wanted]
-        if len(drawn) != 1:
-            return None
-        questions.append(drawn[0])
-    return questions if len(questions) == len(question_ids) else None
-
-
-def options_in_order(question: Question, token: str) -> list[Option]:
-    """The question's options in the order this attempt shows them.
-
-    Derived from the attempt token, not stored, so the quiz page (a GET that writes nothing)
-    and the result page of the same attempt show the same order; another token, another
-    order. True/false keeps the authored order.
-    """
-    options = list(question.options)
-    if question.type != "true_false":
-        random.Random(f"{token}:{question.id}").shuffle(options)
-    return options
 
 
 def submit_attempt(
@@ -182,6 +129,8 @@ def submit_attempt(
             )
         )
     record_quiz_result(user, module, result.raw, result.passed)
+    if result.passed:
+        schedule_refreshers(user, module, now)
     db.session.flush()
     return attempt
 
@@ -199,14 +148,7 @@ def _check_fit(module: Module, answers: dict[str, list[str]]) -> list[Question]:
     questions = one_per_pool(module, list(answers))
     if questions is None:
         raise AnswersDoNotFit()
-    for question in questions:
-        chosen = answers[question.id]
-        if not chosen or len(set(chosen)) != len(chosen):
-            raise AnswersDoNotFit()
-        if any(question.option(option_id) is None for option_id in chosen):
-            raise AnswersDoNotFit()
-        if question.type != "multiple" and len(chosen) != 1:
-            raise AnswersDoNotFit()
+    check_answers(questions, answers)
     return questions
 
 

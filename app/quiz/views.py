@@ -7,12 +7,13 @@ from werkzeug.wrappers import Response
 
 from app.content import current_course, module_or_404
 from app.content.models import Module
-from app.db import db
+from app.db import db, utcnow
 from app.i18n import content_locale
 from app.learning.services import record_visit
 
-from . import services
+from . import pools, refreshers, services
 from .forms import QuizForm
+from .models import Refresher
 
 bp = Blueprint("quiz", __name__, template_folder="templates")
 
@@ -53,7 +54,7 @@ def submit(module_id: str) -> Response | tuple[str, int]:
 def _new_attempt(module: Module, formdata: object) -> QuizForm:
     """A form for a new attempt: a new token, questions the learner has not seen if any."""
     token = str(uuid.uuid4())
-    questions = services.draw(module, token, services.seen_questions(current_user, module))
+    questions = pools.draw(module, token, pools.seen_questions(current_user, module))
     return QuizForm.for_attempt(module, content_locale(), token, questions, formdata=formdata)
 
 
@@ -82,3 +83,34 @@ def _next_module(module: Module) -> Module | None:
 
 def _int(value: str | None) -> int:
     return int(value) if value and value.isdigit() else -1
+
+
+@bp.get("/refreshers/<id:refresher_id>")
+@login_required
+def refresher(refresher_id: int) -> str:
+    refresher = refreshers.refresher_of(current_user, refresher_id)
+    module = module_or_404(refresher.module_id)
+    questions = refreshers.questions_of(refresher, module)
+    form = QuizForm.for_attempt(module, content_locale(), refresher.token, questions, formdata=None)
+    return _render_refresher(refresher, module, form)
+
+
+@bp.post("/refreshers/<id:refresher_id>")
+@login_required
+def answer_refresher(refresher_id: int) -> Response | tuple[str, int]:
+    refresher = refreshers.refresher_of(current_user, refresher_id)
+    module = module_or_404(refresher.module_id)
+    questions = refreshers.questions_of(refresher, module)
+    form = QuizForm.for_attempt(module, content_locale(), refresher.token, questions)
+    if refresher.answered_at is None and not form.validate_on_submit():
+        return _render_refresher(refresher, module, form), 400
+    refreshers.answer_refresher(refresher, module, form.answers(), utcnow())
+    db.session.commit()
+    return redirect(url_for(".refresher", refresher_id=refresher.id), 303)
+
+
+def _render_refresher(refresher: Refresher, module: Module, form: QuizForm) -> str:
+    options = {q.id: pools.options_in_order(q, refresher.token) for q in form.questions}
+    return render_template(
+        "quiz/refresher.html", refresher=refresher, module=module, form=form, options=options
+    )

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from tests.browser.conftest import ROOT
-from tests.browser.test_learner import live_demo  # noqa: F401  (fixture)
+from tests.browser.test_learner import asked, live_demo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -42,6 +42,15 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     page.locator("form.card button[type=submit]").click()
     page.wait_for_url(f"{base}/")
     check("dashboard")
+    page.locator("section.refresher-card a.button").click()
+    page.wait_for_url(re.compile(r".*/refreshers/\d+"))
+    check("refresher")
+    page.locator("form.quiz button[type=submit]").click()
+    check("refresher with errors")
+    for fieldset in page.locator("form.quiz fieldset.choices:not(.sureness)").all():
+        fieldset.locator("input").first.check()
+    page.locator("form.quiz button[type=submit]").click()
+    check("refresher result")
     page.goto(f"{base}/modules/{module.id}")
     check("module")
     page.goto(f"{base}/modules/{module.id}/lessons/{module.lessons[0].id}")
@@ -50,7 +59,7 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     check("quiz")
     page.locator("form.quiz button[type=submit]").click()
     check("quiz with errors")
-    for question in module.questions:
+    for question in asked(page, module):
         for option_id in sorted(question.correct_ids):
             page.locator(f"input[name='q-{question.id}'][value='{option_id}']").check()
     page.locator("form.quiz button[type=submit]").click()
@@ -90,6 +99,7 @@ def test_admin_and_account_pages_have_no_wcag_violations(browser, live_demo, wid
     for name, path in [("people", "/admin/people"), ("new person", "/admin/people/new"),
                        ("units", "/admin/units"), ("import", "/admin/people/import"),
                        ("audit", "/admin/audit"), ("export", "/admin/export/"),
+                       ("settings", "/admin/settings"),
                        ("profile", "/account")]:  # fmt: skip
         page.goto(base + path)
         check(name)

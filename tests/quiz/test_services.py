@@ -7,15 +7,8 @@ import pytest
 from app.content import check_content, current_course
 from app.content.models import Module
 from app.db import db
-from app.quiz.services import (
-    AnswersDoNotFit,
-    draw,
-    options_in_order,
-    review,
-    score,
-    seen_questions,
-    submit_attempt,
-)
+from app.quiz.pools import AnswersDoNotFit, draw, options_in_order, seen_questions
+from app.quiz.services import review, score, submit_attempt
 from tests.factories import make_org, make_user
 
 RIGHT = {"capital": ["oslo"], "nordic": ["iceland", "sweden"], "water": ["true"]}
@@ -114,14 +107,25 @@ def test_a_retake_draws_the_variants_not_seen_yet_and_any_once_all_are_seen(modu
     assert [q.id for q in draw(module, token, everything)] == ["capital", "nordic-capitals", "ice"]
 
 
-def test_seen_questions_are_those_of_the_learners_own_attempts(module):
+def test_seen_questions_are_those_of_the_learners_own_attempts_and_refreshers(module):
     org = make_org()
     user, other = make_user(org), make_user(org, email="other@vik.test")
-    submit_attempt(user, module, "0f9e6a43-2b51-4c1f-9a65-a8d1d3f1c2b0", 3, RIGHT)
-    submit_attempt(other, module, "3b2d8e0c-6a4f-4f7e-8c1d-9e5b7a2c4d61", 3, {
-        "capital-sweden": ["stockholm"], "nordic-capitals": ["helsinki"], "ice": ["true"]
-    })
+    failed = {**RIGHT, "capital": ["bergen"]}
+    submit_attempt(user, module, "0f9e6a43-2b51-4c1f-9a65-a8d1d3f1c2b0", 3, failed)
+    submit_attempt(
+        other,
+        module,
+        "3b2d8e0c-6a4f-4f7e-8c1d-9e5b7a2c4d61",
+        3,
+        {
+            "capital-sweden": ["stockholm"],
+            "nordic-capitals": ["copenhagen", "helsinki"],
+            "ice": ["true"],
+        },
+    )
     assert seen_questions(user, module) == {"capital", "nordic", "water"}
+    # the other passed: their refreshers asked the first variants, so they have seen all six
+    assert seen_questions(other, module) == {q.id for q in module.questions}
 
 
 def test_a_failed_attempt_reviews_only_the_chosen_options_and_what_to_read_again(module):
@@ -132,8 +136,10 @@ def test_a_failed_attempt_reviews_only_the_chosen_options_and_what_to_read_again
     db.session.expire_all()
     result = review(module, attempt)
     assert result.full is False
-    assert [(i.number, i.question.id, [o.id for o in i.options], i.correct, i.sure)
-            for i in result.items] == [
+    assert [
+        (i.number, i.question.id, [o.id for o in i.options], i.correct, i.sure)
+        for i in result.items
+    ] == [
         (3, "water", ["false"], False, True),  # sure and wrong: first
         (1, "capital", ["bergen"], False, False),
         (2, "nordic", ["sweden", "iceland"], True, None),
