@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -209,10 +208,14 @@ class UnknownLanguage(LedaError):
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so a crafted link cannot send someone elsewhere after login."""
-    if not target:
+    """Only paths on this site, so a crafted link or form cannot send anyone elsewhere.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so ``/\\evil.example``
+    or ``/<tab>/evil.example`` would leave the site; those and other unprintable characters
+    (which no header may carry) are refused.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if "\\" in target or not target.isprintable():
         return None
     return target
