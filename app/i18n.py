@@ -2,18 +2,30 @@
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale, gettext
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Babel, get_locale, gettext, refresh
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from .content.models import DEFAULT_LOCALE, LOCALES
 
-__all__ = ["babel", "_l", "select_locale", "content_locale", "compile_catalogs", "LANGUAGE_NAMES"]
+if TYPE_CHECKING:
+    from .orgs.models import User
+
+__all__ = [
+    "babel",
+    "_l",
+    "select_locale",
+    "address",
+    "content_locale",
+    "compile_catalogs",
+    "LANGUAGE_NAMES",
+]
 
 babel = Babel()
 
@@ -48,21 +60,34 @@ LANGUAGE_NAMES = {"nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}
 
 
 def select_locale() -> str:
-    """The user's choice, then Accept-Language, then the organisation's default, then Bokmål."""
+    """The language of this request's page.
+
+    A signed-in person reads their profile's language (``User.preferred_locale``), whatever
+    the browser says. So does the person a page is addressed to (``address``), unless a
+    language was picked in this browser session. Anyone else reads the language they picked,
+    then the browser's, then Bokmål. A pick made before login goes into the profile at login
+    (``auth.views.login``), so it stays.
+    """
     if not has_request_context():
         return "en"  # the command line speaks English, as its --help does
-    if current_user.is_authenticated and current_user.locale:
-        return current_user.locale
+    addressee: User | None = g.get("addressee")
+    if addressee is None and current_user.is_authenticated:
+        return current_user.preferred_locale
     if session.get("locale") in LOCALES:
         return session["locale"]
+    if addressee is not None:
+        return addressee.preferred_locale
     best = request.accept_languages.best_match(LOCALES + ("no", "nn"))
     if best in ("no", "nn"):
         return "nb"
-    if best:
-        return best
-    if current_user.is_authenticated:
-        return current_user.organisation.default_locale
-    return DEFAULT_LOCALE
+    return best or DEFAULT_LOCALE
+
+
+def address(person: "User") -> None:
+    """Show this request's page to ``person``: the one a link was mailed to reads the page it
+    opens in their language, as they read the mail, not in their browser's."""
+    g.addressee = person
+    refresh()  # in case anything asked for the locale before the view knew who reads
 
 
 def content_locale() -> str:

@@ -5,6 +5,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, abort, current_app, request
 from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
 from .content import current_course
@@ -38,6 +39,7 @@ def init_web(app: Flask) -> None:
             "content_locale": locale,
             "content_fallback": locale != str(get_locale()),
             "language_names": LANGUAGE_NAMES,
+            "this_page": this_page,
             "t": lambda text: text_in(text, locale),
         }
 
@@ -67,6 +69,20 @@ def init_web(app: Flask) -> None:
             # Pages may show personal data: no browser or proxy keeps a copy.
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def this_page() -> str:
+    """The path and query to come back to after leaving this page for a moment (the language
+    switcher): the page itself, or for a page answering a form, the form's own page; "" when
+    that address has no page to fetch."""
+    path = request.full_path.removesuffix("?")  # full_path ends in "?" when there is no query
+    if request.method == "GET":
+        return path
+    try:
+        current_app.create_url_adapter(request).match(request.path, method="GET")
+    except HTTPException:  # no page there (405, 404) or one under another address (redirect)
+        return ""
+    return path
 
 
 def external_url(endpoint: str, **values: Any) -> str:

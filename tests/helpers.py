@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.test import TestResponse
 
 from app.db import db
 
@@ -19,6 +20,19 @@ def form_value(html: str, name: str) -> str:
     )
     assert match, f"no input {name!r} in page"
     return match.group(1)
+
+
+def html_lang(response: TestResponse) -> str:
+    """The ``<html lang>`` of a page."""
+    return response.text.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+def page_language(response: TestResponse) -> tuple[str, str]:
+    """A page's ``<html lang>`` and its one ``<h1>``: the language it claims and one string
+    that shows it is really in that language."""
+    heading = re.search(r"<h1>(.*?)</h1>", response.text)
+    assert heading, "no <h1> in page"
+    return html_lang(response), heading.group(1)
 
 
 def read_outbox(folder: Path) -> list[EmailMessage]:

@@ -53,7 +53,7 @@ def app_processes(count: int, database_url: str, instance: Path, **env: str) -> 
             process.wait(timeout=10)
 
 
-def _wait_until_up(url: str, seconds: float = 20) -> None:
+def _wait_until_up(url: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:

@@ -1,4 +1,6 @@
-"""Locale choice (user, Accept-Language, organisation, nb), content fallback, complete catalogs."""
+"""Locale choice (a person's profile, else their organisation's; a visitor's pick, else
+Accept-Language, else nb), content fallback, complete catalogs. More: tests/auth/test_language.py
+"""
 
 import shutil
 from pathlib import Path
@@ -9,12 +11,9 @@ from babel.messages.pofile import read_po
 from app.db import db
 from tests.conftest import CONTENT, make_app
 from tests.factories import make_org, make_user
+from tests.helpers import html_lang
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
-
-
-def html_lang(response) -> str:
-    return response.text.split('<html lang="', 1)[1].split('"', 1)[0]
 
 
 def test_accept_language_picks_the_language_of_an_anonymous_visitor(client):

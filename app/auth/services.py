@@ -233,7 +233,7 @@ def send_invitation(user: User, inviter: User | None) -> None:
     queue_mail(
         org_id=user.org_id,
         to=user.email,
-        locale=user.locale or user.organisation.default_locale,
+        locale=user.preferred_locale,
         template="auth/mail/invitation",
         given_name=user.given_name,
         org_name=user.organisation.name,
@@ -274,7 +274,7 @@ def send_password_reset(email: str) -> None:
     queue_mail(
         org_id=user.org_id,
         to=user.email,
-        locale=user.locale or user.organisation.default_locale,
+        locale=user.preferred_locale,
         template="auth/mail/password_reset",
         given_name=user.given_name,
         org_name=user.organisation.name,

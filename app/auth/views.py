@@ -2,7 +2,6 @@
 
 import hashlib
 import logging
-from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -16,6 +15,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -24,11 +24,10 @@ from werkzeug.wrappers import Response
 
 from app.content.models import LOCALES
 from app.db import db
-from app.errors import LedaError
-from app.i18n import _l
+from app.i18n import _l, address
+from app.orgs import services as orgs
 from app.orgs.models import User
 from app.orgs.privacy import personal_data
-from app.orgs.services import unit_paths
 
 from . import limits as _limits  # noqa: F401  (registers the leda+db:// limit storage)
 from . import services, tasks
@@ -99,15 +98,15 @@ def login() -> str | Response | tuple[str, int]:
     if user is None:
         form.form_errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 400
+    picked = session.get("locale")  # on this visit, before logging in: it wins, and stays
+    if picked in LOCALES and picked != user.locale:
+        orgs.choose_locale(user, picked)
     token = services.start_session(user)
     db.session.commit()
     target = _safe_next(request.args.get("next"))
-    locale = session.get("locale")
     session.clear()  # a new session and a new CSRF token at login
     session.permanent = True  # the idle timeout is the signed cookie's maximum age
     session["sid"] = token
-    if locale:
-        session["locale"] = locale
     login_user(user)
     log.info("login succeeded for user %s", user.id)
     return redirect(target or url_for("learning.dashboard"))
@@ -156,8 +155,13 @@ def forgot_password() -> str | Response | tuple[str, int]:
 
 @bp.route("/account/password/<token>", methods=["GET", "POST"])
 def set_password(token: str) -> str | Response | tuple[str, int]:
-    """Where an invitation or reset link lands: choose a password, once."""
+    """Where an invitation or reset link lands: choose a password, once.
+
+    The page speaks the language of the person the link was sent to, and the login page after
+    it keeps that language (or the one picked here), which login then saves to the profile.
+    """
     link = services.valid_token(token)
+    address(link.user)
     form = SetPasswordForm()
     if not form.validate_on_submit():
         status = 400 if form.is_submitted() else 200
@@ -171,7 +175,9 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
     db.session.commit()
     if current_user.is_authenticated:
         logout_user()
+    locale = str(get_locale())
     session.clear()
+    session["locale"] = locale
     flash(_("Your password is set. Log in with it now."))
     return redirect(url_for("auth.login"))
 
@@ -179,7 +185,7 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
 @bp.get("/account")
 @login_required
 def profile() -> str:
-    return render_template("auth/profile.html", paths=unit_paths(current_user.org_id))
+    return render_template("auth/profile.html", paths=orgs.unit_paths(current_user.org_id))
 
 
 @bp.get("/account/my-data.json")
@@ -193,26 +199,28 @@ def my_data() -> Response:
 
 @bp.post("/language")
 def set_language() -> Response:
-    """Remember the chosen language: on the user when logged in, else in the session."""
+    """Switch language and come back to the same page: signed in, the profile keeps it; before
+    login, the session does until login saves it to the profile."""
     locale = request.form.get("locale", "")
-    if locale not in LOCALES:
-        raise UnknownLanguage()
-    session["locale"] = locale
     if current_user.is_authenticated:
-        current_user.locale = locale
+        orgs.choose_locale(current_user, locale)
         db.session.commit()
+    elif locale in LOCALES:
+        session["locale"] = locale
+    else:
+        raise orgs.UnknownLanguage()
     return redirect(_safe_next(request.form.get("next")) or url_for("learning.dashboard"))
 
 
-class UnknownLanguage(LedaError):
-    message = _l("That language is not available. Choose Norsk bokmål, Svenska or English.")
-
-
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so a crafted link cannot send someone elsewhere after login."""
-    if not target:
+    """Only paths on this site, so a crafted link or form cannot send anyone elsewhere.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so ``/\\evil.example``
+    or ``/<tab>/evil.example`` would leave the site; those and other unprintable characters
+    (which no header may carry) are refused.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
         return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if "\\" in target or not target.isprintable():
         return None
     return target

@@ -48,7 +48,7 @@ class ImportRow:
     family_name: str
     unit_path: tuple[str, ...]  # ("Helse og omsorg", "Sykehjem Nord"); () when empty
     manager_employee_number: str | None
-    locale: str | None  # "nb", "sv" or "en"; None means the organisation's default
+    locale: str | None  # "nb", "sv" or "en"; None when the file gives none
     roles: frozenset[str]  # Role values; {"learner"} when the cell is empty
     # Field name -> the header as written in the file, so later checks can name the column the
     # administrator wrote. Not part of equality: two rows saying the same thing are equal.

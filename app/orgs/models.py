@@ -95,6 +95,12 @@ class User(UserMixin, OrgScoped, Base):
         return f"{self.given_name} {self.family_name}".strip() or (self.email or "")
 
     @property
+    def preferred_locale(self) -> str:
+        """The language to address this person in, on pages and in mail: their own, or while
+        they have none (left to "the organisation's language"), their organisation's default."""
+        return self.locale or self.organisation.default_locale
+
+    @property
     def roles(self) -> frozenset[Role]:
         return frozenset(row.role for row in self.role_rows)
 

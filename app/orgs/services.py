@@ -46,6 +46,10 @@ class ManagerCycle(OrgProblem):
     message = _l("A person cannot report to themselves or to someone who reports to them.")
 
 
+class UnknownLanguage(OrgProblem):
+    message = _l("That language is not available. Choose Norsk bokmål, Svenska or English.")
+
+
 # --- trees -------------------------------------------------------------------------------
 
 
@@ -259,7 +263,11 @@ def create_user(
     locale: str | None = None,
     actor: User | None = None,
 ) -> User:
-    """A new active person without a password (they set one through an invitation)."""
+    """A new active person without a password (they set one through an invitation).
+
+    Without a ``locale`` they get the organisation's default, stored: their invitation, the
+    page it opens and their first pages are in it, whatever their browser prefers.
+    """
     email = email_key(email)
     employee_number = (employee_number or "").strip() or None
     _check_unique(org.id, email, employee_number, None)
@@ -273,7 +281,7 @@ def create_user(
         employee_number=employee_number,
         unit_id=unit.id if unit else None,
         manager_id=manager.id if manager else None,
-        locale=locale,
+        locale=locale or org.default_locale,
         created_at=utcnow(),
     )
     db.session.add(user)
@@ -310,6 +318,18 @@ def update_user(
     user.locale = locale
     _flush_unique()
     audit(user.org_id, actor, "user_updated", user)
+
+
+def choose_locale(user: User, locale: str) -> None:
+    """Keep the language a person picked for themselves on their profile, for every later
+    visit and mail. Not audited: the audit log records what admins do to people.
+
+    Raises UnknownLanguage (changing nothing) for a language Leda does not speak; flushes.
+    """
+    if locale not in LOCALES:
+        raise UnknownLanguage()
+    user.locale = locale
+    db.session.flush()
 
 
 def set_roles(user: User, roles: Iterable[Role], actor: User | None) -> None:
@@ -509,8 +529,8 @@ def apply_import(org: Organisation, data: bytes, actor: User | None) -> ImportPl
     for row in plan.rows:
         present = row.headers  # only columns the file has change anything
         user = targets.get(row.employee_number)
-        if user is None:
-            user = User(org_id=org.id, created_at=utcnow())
+        if user is None:  # a new person starts in the organisation's language, as in create_user
+            user = User(org_id=org.id, created_at=utcnow(), locale=org.default_locale)
             db.session.add(user)
         user.employee_number = row.employee_number
         user.email = row.email
@@ -521,7 +541,7 @@ def apply_import(org: Organisation, data: bytes, actor: User | None) -> ImportPl
                 units[row.unit_path] = ensure_unit_path(org.id, row.unit_path, actor)
             unit = units[row.unit_path]
             user.unit_id = unit.id if unit else None
-        if "locale" in present:
+        if row.locale:  # an empty cell leaves a language alone, maybe the person's own pick
             user.locale = row.locale
         people[row.employee_number] = user
     db.session.flush()

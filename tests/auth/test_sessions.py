@@ -105,7 +105,9 @@ def test_a_new_password_ends_the_other_sessions(app: Flask, client) -> None:
 
 def test_an_invitation_link_sets_a_password_once(app: Flask, client) -> None:
     org = make_org()
-    user = orgs.create_user(org, email="Eva@Vik.test", given_name="Eva", family_name="Ås")
+    user = orgs.create_user(
+        org, email="Eva@Vik.test", given_name="Eva", family_name="Ås", locale="en"
+    )
     token = services.issue_token(user, TokenPurpose.INVITATION)
     db.session.commit()
     page = client.get(f"/account/password/{token}", headers={"Accept-Language": "en"})
@@ -135,7 +137,9 @@ def test_an_expired_or_forged_link_gets_a_clear_page(app: Flask, client, clock: 
 
 
 def test_a_weak_password_is_refused_with_the_rule(app: Flask, client) -> None:
-    user = orgs.create_user(make_org(), email="eva@vik.test", given_name="Eva", family_name="Ås")
+    user = orgs.create_user(
+        make_org(), email="eva@vik.test", given_name="Eva", family_name="Ås", locale="en"
+    )
     token = services.issue_token(user, TokenPurpose.INVITATION)
     db.session.commit()
     english = {"Accept-Language": "en"}

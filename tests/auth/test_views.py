@@ -1,3 +1,5 @@
+import pytest
+
 from tests.factories import PASSWORD, make_org, make_user
 
 
@@ -32,6 +34,26 @@ def test_login_goes_to_next_only_on_this_site(client):
     client.post("/logout")
     response = client.post("/login?next=https://evil.example/", data=data)
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "/\\evil.example/",  # browsers read a backslash as a slash
+        "/\t/evil.example/",  # and drop tabs and newlines
+        "/\r\nSet-Cookie: x=1",  # no header may carry a newline: this was a 500
+        "javascript:alert(1)",
+    ],
+)
+def test_login_never_follows_a_next_that_leaves_the_site(client, target):
+    make_user(make_org(), email="ola@vik.test")
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "ola@vik.test", "password": PASSWORD},
+    )
+    assert (response.status_code, response.headers["Location"]) == (302, "/")
 
 
 def test_an_empty_login_names_the_missing_fields(client):

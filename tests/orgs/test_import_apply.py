@@ -47,7 +47,7 @@ def test_a_good_file_creates_units_people_and_managers(runner):
     assert people(org.id) == [
         ("1001", "anne@vik.no", "Anne Ås", "Helse og omsorg", None, "nb",
          [Role.ADMIN, Role.LEARNER, Role.MANAGER]),
-        ("1002", "bjørn@vik.no", "Bjørn Berg; jr.", "Helse og omsorg/Sykehjem Nord", "1001", None,
+        ("1002", "bjørn@vik.no", "Bjørn Berg; jr.", "Helse og omsorg/Sykehjem Nord", "1001", "nb",
          [Role.LEARNER]),
         ("1003", "cecilie@vik.no", "Cecilie Øye", "Helse og omsorg/Sykehjem Nord", "1002", "sv",
          [Role.HR]),
