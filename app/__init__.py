@@ -74,6 +74,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         LEDA_SMTP_USER=os.environ.get("LEDA_SMTP_USER") or None,
         LEDA_SMTP_PASSWORD=os.environ.get("LEDA_SMTP_PASSWORD") or None,
         LEDA_SMTP_SECURITY=os.environ.get("LEDA_SMTP_SECURITY") or "starttls",
+        # Refreshers after a module is passed: this many days later, one each.
+        LEDA_REFRESHER_DAYS=_days_env("LEDA_REFRESHER_DAYS", (2, 7, 30)),
     )
     app.config.update(overrides or {})
     _private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -122,6 +124,20 @@ def _add_commands(app: Flask) -> None:
 def _int_env(name: str, default: int) -> int:
     value = os.environ.get(name, "")
     return int(value) if value.strip() else default
+
+
+def _days_env(name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Days as "2,7,30": whole numbers above 0, rising; anything else stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        days = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        days = ()
+    if not days or days[0] < 1 or list(days) != sorted(set(days)):
+        raise RuntimeError(f"{name} must be rising whole days above 0, like 2,7,30; got {value!r}")
+    return days
 
 
 def _instance_secret(instance: Path) -> str:

@@ -29,16 +29,11 @@ from .models import Refresher
 from .pools import check_answers, seen_questions
 
 QUESTIONS_PER_REFRESHER = 3
-DEFAULT_DAYS = (2, 7, 30)
 
 
 class RefresherClosed(LedaError):
     message = _l("This refresher belongs to an earlier version of the module and is closed.")
     status = 409
-
-
-def refresher_days() -> tuple[int, ...]:
-    return tuple(current_app.config.get("LEDA_REFRESHER_DAYS", DEFAULT_DAYS))
 
 
 def draw_refresher(module: Module, token: str, seen: set[str]) -> list[Question]:
@@ -68,7 +63,7 @@ def schedule_refreshers(user: User, module: Module, passed_at: datetime) -> list
         return []
     seen = seen_questions(user, module)
     refreshers = []
-    for number, days in enumerate(refresher_days(), start=1):
+    for number, days in enumerate(current_app.config["LEDA_REFRESHER_DAYS"], start=1):
         token = str(uuid.uuid4())
         questions = draw_refresher(module, token, seen)
         seen |= {q.id for q in questions}

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.content import current_course
@@ -161,3 +162,16 @@ def test_erasing_a_person_removes_the_refreshers_they_have_not_answered(app, clo
     erase_user(user, None)
     db.session.flush()
     assert db.session.scalars(select(Refresher.number)).all() == [1]
+
+
+@pytest.mark.parametrize("bad", ["7,2", "0,3", "two", "2,2"])
+def test_the_days_come_from_the_environment_and_nonsense_stops_the_start(
+    monkeypatch, database, bad
+):
+    from tests.conftest import make_app
+
+    monkeypatch.setenv("LEDA_REFRESHER_DAYS", "1, 3")
+    assert make_app(database).config["LEDA_REFRESHER_DAYS"] == (1, 3)
+    monkeypatch.setenv("LEDA_REFRESHER_DAYS", bad)
+    with pytest.raises(RuntimeError, match="LEDA_REFRESHER_DAYS must be rising whole days"):
+        make_app(database)
