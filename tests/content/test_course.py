@@ -83,3 +83,15 @@ def test_no_statistics_are_presented_as_facts(module):
             assert not re.search(
                 r"\d+\s?(%|prosent|procent|per cent|percent)", lesson.body[locale]
             ), (lesson.id, locale)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
+def test_the_multiple_choice_instruction_is_left_to_the_page(module):
+    """The quiz page says "choose all that apply" once; a prompt saying it too repeats it."""
+    instruction = re.compile(r"velg alle|välj alla|choose all", re.IGNORECASE)
+    assert [
+        (q.id, locale)
+        for q in module.questions
+        for locale, prompt in q.prompt.items()
+        if instruction.search(prompt)
+    ] == []
