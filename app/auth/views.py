@@ -100,7 +100,6 @@ def login() -> str | Response | tuple[str, int]:
         form.form_errors.append(_("Wrong email or password."))
         return render_template("auth/login.html", form=form), 400
     token = services.start_session(user)
-    db.session.commit()
     target = _safe_next(request.args.get("next"))
     locale = session.get("locale")
     session.clear()  # a new session and a new CSRF token at login
@@ -108,7 +107,10 @@ def login() -> str | Response | tuple[str, int]:
     session["sid"] = token
     if locale:
         session["locale"] = locale
+    # login_user sends user_logged_in: features finish what waited for this login (a lesson
+    # form sent after the session had ended), in the transaction that starts the session.
     login_user(user)
+    db.session.commit()
     log.info("login succeeded for user %s", user.id)
     return redirect(target or url_for("learning.dashboard"))
 
