@@ -1,6 +1,7 @@
 """`leda demo`: a demo organisation so a newcomer sees every page, for every role, with data."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -9,7 +10,8 @@ from sqlalchemy import select
 
 from .auth.services import hash_password
 from .content import current_course
-from .db import db
+from .content.models import Module
+from .db import db, utcnow
 from .errors import LedaError
 from .learning import services as learning
 from .orgs import services as orgs
@@ -57,6 +59,11 @@ DEMO_COLLEAGUES = [
     ("lea@demo.leda.test", "Lea", "Lund", ("Oppvekst", "Vik skole"), 0, "1007"),
 ]
 
+DEMO_REFLECTION = (
+    "Jeg vil spørre oftere hva innbyggerne faktisk trenger før vi bestemmer noe.\n"
+    "Neste steg: ta det opp på teammøtet på tirsdag."
+)
+
 
 class DemoRefused(LedaError):
     message = "This database holds other organisations; the demo, whose passwords are public, is not created here."  # noqa: E501
@@ -83,6 +90,7 @@ def load_demo() -> Organisation:
     learner = orgs.user_by_email(DEMO_USERS[0].email)
     learner.manager_id = manager.id
     course = current_course()
+    _journal(learner, course.modules[0])
     for email, given, family, unit, modules_passed, number in DEMO_COLLEAGUES:
         user = _user(org, email, given, family, unit, number, (Role.LEARNER,))
         user.manager_id = manager.id
@@ -101,6 +109,15 @@ def load_demo() -> Organisation:
             learning.record_visit(user, module, module.lessons[0].id)
     db.session.flush()
     return org
+
+
+def _journal(learner: User, module: Module) -> None:
+    """A reflection and a commitment made eight days ago, so the journal and the dashboard's
+    "How did it go?" have something to show."""
+    lesson = module.lessons[0]
+    if not learning.reflection_text(learner, module, lesson.id):
+        learning.save_reflection(learner, module, lesson.id, DEMO_REFLECTION)
+    learning.commit_to_action(learner, module, lesson.id, utcnow() - timedelta(days=8))
 
 
 def _user(

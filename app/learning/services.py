@@ -405,9 +405,12 @@ FOLLOW_UP_WEEKS = (1, 4)
 MAIL_WINDOW = timedelta(days=7)
 
 
-def commit_to_action(user: User, module: Module, lesson_id: str) -> Commitment:
-    """Record that the learner will try the lesson's "try this at work" action, with follow-ups
-    at 1 and 4 weeks. Idempotent: pressing again keeps the first commitment and its dates."""
+def commit_to_action(
+    user: User, module: Module, lesson_id: str, now: datetime | None = None
+) -> Commitment:
+    """Record that the learner will try the lesson's "try this at work" action (at ``now``,
+    by default the clock's), with follow-ups at 1 and 4 weeks. Idempotent: pressing again
+    keeps the first commitment and its dates."""
     upsert(
         Commitment,
         {
@@ -416,7 +419,7 @@ def commit_to_action(user: User, module: Module, lesson_id: str) -> Commitment:
             "module_id": module.id,
             "lesson_id": lesson_id,
             "module_version": module.version,
-            "created_at": utcnow(),
+            "created_at": now or utcnow(),
         },
         ["user_id", "module_id", "lesson_id"],
         {},

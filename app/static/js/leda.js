@@ -6,14 +6,20 @@ if (summary) {
   summary.focus();
 }
 
-// A confirmation that arrives with the page is not announced by every screen reader; put its
-// text into the live region again once the page has settled, so it is.
-for (const region of document.querySelectorAll("[role=status][data-announce]")) {
-  const messages = [...region.children];
-  if (messages.length) {
-    region.replaceChildren();
-    setTimeout(() => region.replaceChildren(...messages), 300);
-  }
+// A message that arrives with the page (a confirmation, "you are logged out") is in a live
+// region already, which not every screen reader announces at load. Say it once more through a
+// region of our own, a moment after the page has settled; nothing moves on screen.
+const news = [...document.querySelectorAll("[role=status][data-announce]")]
+  .map((region) => region.textContent.trim())
+  .filter(Boolean);
+if (news.length) {
+  const announcer = document.createElement("div");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("role", "status");
+  document.body.append(announcer);
+  setTimeout(() => {
+    announcer.textContent = news.join(" ");
+  }, 300);
 }
 
 // Typed a reflection and about to leave the page without sending it (a link, the language
