@@ -8,6 +8,7 @@ and flushes without committing; the view or command commits once.
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask import current_app
 from flask_babel import format_date, ngettext
@@ -346,15 +347,22 @@ def keep_pending(user: User, module: Module, lesson_id: str, text: str, step: Pe
     )
 
 
+class Saved(StrEnum):
+    """What became of the reflection box a lesson form carried."""
+
+    SAVED = "saved"
+    UNCHANGED = "unchanged"  # the same text again, or nothing typed
+    NEWER_KEPT = "newer_kept"  # kept for a login, and the learner saved another text since
+
+
 @dataclass(frozen=True)
 class Finished:
-    """One kept form, done at login. ``reflection`` is "saved", "unchanged" (the same text, or
-    nothing typed) or "newer_kept" (the learner saved another text after this one was kept)."""
+    """A lesson form's button, done: the step and what became of the reflection."""
 
     module: Module
     lesson: Lesson
     step: PendingStep
-    reflection: str
+    reflection: Saved
 
 
 def finish_pending(user: User, course: Course) -> list[Finished]:
@@ -378,11 +386,11 @@ def finish_pending(user: User, course: Course) -> list[Finished]:
             continue
         stored = _reflection(user, module, lesson.id)
         if stored is not None and stored.updated_at > row.created_at:
-            outcome = "newer_kept"
+            outcome = Saved.NEWER_KEPT
         elif save_reflection(user, module, lesson.id, row.text):
-            outcome = "saved"
+            outcome = Saved.SAVED
         else:
-            outcome = "unchanged"
+            outcome = Saved.UNCHANGED
         if row.step == PendingStep.COMPLETE:
             complete_lesson(user, module, lesson.id)
         elif row.step == PendingStep.COMMIT:

@@ -89,58 +89,44 @@ def lesson(module_id: str, lesson_id: str) -> str:
 @bp.post("/modules/<module_id>/lessons/<lesson_id>/reflection")
 @csrf.exempt
 def save_reflection(module_id: str, lesson_id: str) -> str | Response | tuple[str, int]:
-    module = module_or_404(module_id)
-    lesson = lesson_or_404(module, lesson_id)
-    form = ReflectionForm()
-    if not current_user.is_authenticated:
-        return _keep_until_login(module, lesson, form, PendingStep.SAVE)
-    if not form.validate_on_submit():
-        return _render_lesson(module, lesson, form), 400
-    services.save_reflection(current_user, module, lesson.id, form.text.data or "")
-    db.session.commit()
-    flash(_("Your reflection is saved. Only you can see it."), inline("reflection", module, lesson))
-    return redirect(_after(module, lesson, PendingStep.SAVE))
+    return _send_lesson_form(module_id, lesson_id, PendingStep.SAVE)
 
 
 @bp.post("/modules/<module_id>/lessons/<lesson_id>/done")
 @csrf.exempt
 def complete_lesson(module_id: str, lesson_id: str) -> str | Response | tuple[str, int]:
-    module = module_or_404(module_id)
-    lesson = lesson_or_404(module, lesson_id)
-    form = ReflectionForm()
-    if not current_user.is_authenticated:
-        return _keep_until_login(module, lesson, form, PendingStep.COMPLETE)
-    if not form.validate_on_submit():
-        return _render_lesson(module, lesson, form), 400
-    saved = "text" in request.form and services.save_reflection(
-        current_user, module, lesson.id, form.text.data or ""
-    )
-    services.complete_lesson(current_user, module, lesson.id)
-    db.session.commit()
-    if saved:
-        flash(_saved_on(lesson))
-    return redirect(_after(module, lesson, PendingStep.COMPLETE))
+    return _send_lesson_form(module_id, lesson_id, PendingStep.COMPLETE)
 
 
 @bp.post("/modules/<module_id>/lessons/<lesson_id>/commitment")
 @csrf.exempt
 def commit_to_action(module_id: str, lesson_id: str) -> str | Response | tuple[str, int]:
+    return _send_lesson_form(module_id, lesson_id, PendingStep.COMMIT)
+
+
+def _send_lesson_form(
+    module_id: str, lesson_id: str, step: PendingStep
+) -> str | Response | tuple[str, int]:
+    """One of the lesson form's buttons: save the box (when the form has one), then do the
+    button's step, and say so."""
     module = module_or_404(module_id)
     lesson = lesson_or_404(module, lesson_id)
     form = ReflectionForm()
     if not current_user.is_authenticated:
-        return _keep_until_login(module, lesson, form, PendingStep.COMMIT)
+        return _keep_until_login(module, lesson, form, step)
     if not form.validate_on_submit():
         return _render_lesson(module, lesson, form), 400
     saved = "text" in request.form and services.save_reflection(
         current_user, module, lesson.id, form.text.data or ""
     )
-    services.commit_to_action(current_user, module, lesson.id)
+    if step == PendingStep.COMPLETE:
+        services.complete_lesson(current_user, module, lesson.id)
+    elif step == PendingStep.COMMIT:
+        services.commit_to_action(current_user, module, lesson.id)
     db.session.commit()
-    flash(_committed(), inline("action", module, lesson))
-    if saved:
-        flash(_saved_on(lesson), inline("reflection", module, lesson))
-    return redirect(_after(module, lesson, PendingStep.COMMIT))
+    outcome = services.Saved.SAVED if saved else services.Saved.UNCHANGED
+    _confirm(services.Finished(module, lesson, step, outcome))
+    return redirect(_after(module, lesson, step))
 
 
 def _after(module: Module, lesson: Lesson, step: PendingStep) -> str:
@@ -197,45 +183,46 @@ def _keep_until_login(
 
 @user_logged_in.connect
 def finish_after_login(_app: Flask, user: User, **_extra: object) -> None:
-    """Finish the forms kept while the learner was logged out, in the login's transaction,
-    and say so beside the part of the lesson each concerns."""
+    """Finish the forms kept while the learner was logged out, in the login's transaction."""
     finished = services.finish_pending(user, current_course())
-    if not finished:
-        return
-    refresh()  # the messages in the language of the person now logged in
+    if finished:
+        refresh()  # the messages in the language of the person now logged in
     for item in finished:
-        module, lesson = item.module, item.lesson
-        # "Done" lands on the next lesson, so what it says goes to the top of that page.
-        beside = (
-            "message" if item.step == PendingStep.COMPLETE else inline("reflection", module, lesson)
+        _confirm(item, after_login=True)
+
+
+def _confirm(item: services.Finished, after_login: bool = False) -> None:
+    """Say what a lesson form's button did, beside the part of the lesson page it concerns.
+    "Done" moves on to the next page, so what it says goes to the top of that page."""
+    module, lesson = item.module, item.lesson
+    title = _title(lesson)
+    if item.step == PendingStep.COMPLETE:
+        beside = "message"
+        if after_login:
+            flash(_("“%(lesson)s” is marked as done.", lesson=title))
+    else:
+        beside = inline("reflection", module, lesson)
+    if item.step == PendingStep.COMMIT:
+        flash(
+            _("Noted. Leda will ask you how it went after one week and after four weeks."),
+            inline("action", module, lesson),
         )
-        if item.step == PendingStep.COMPLETE:
-            flash(_("“%(lesson)s” is marked as done.", lesson=_title(lesson)))
-        elif item.step == PendingStep.COMMIT:
-            flash(_committed(), inline("action", module, lesson))
-        if item.reflection == "saved" or (
-            item.reflection == "unchanged" and item.step == PendingStep.SAVE
-        ):
-            flash(_saved_on(lesson), beside)
-        elif item.reflection == "newer_kept":
-            flash(
-                _(
-                    "Your reflection on “%(lesson)s” was changed elsewhere after you sent this "
-                    "one, so the newer text is kept.",
-                    lesson=_title(lesson),
-                ),
-                beside,
-            )
-
-
-def _saved_on(lesson: Lesson) -> str:
-    return _(
-        "Your reflection on “%(lesson)s” is saved. Only you can see it.", lesson=_title(lesson)
-    )
-
-
-def _committed() -> str:
-    return _("Noted. Leda will ask you how it went after one week and after four weeks.")
+    if item.reflection == services.Saved.SAVED or (
+        item.reflection == services.Saved.UNCHANGED and item.step == PendingStep.SAVE
+    ):
+        flash(
+            _("Your reflection on “%(lesson)s” is saved. Only you can see it.", lesson=title),
+            beside,
+        )
+    elif item.reflection == services.Saved.NEWER_KEPT:
+        flash(
+            _(
+                "Your reflection on “%(lesson)s” was changed elsewhere after you sent this one, "
+                "so the newer text is kept.",
+                lesson=title,
+            ),
+            beside,
+        )
 
 
 @bp.get("/modules/<module_id>/card")

@@ -39,10 +39,11 @@ def test_saving_shows_the_confirmation_beside_the_form(browser, live_demo, width
     page.get_by_role("button", name="Save reflection").click()
     page.wait_for_url(f"{base}/modules/{module.id}/lessons/{lesson.id}#reflection")
     status = page.locator("#reflection-status")
-    assert status.inner_text() == "Your reflection is saved. Only you can see it."
+    saved = f"Your reflection on “{lesson.title['en']}” is saved. Only you can see it."
+    assert status.inner_text() == saved
     # and once more, a moment later, for screen readers that skip what a page loads with
     announcer = page.locator("body > div.visually-hidden[role=status]")
-    announcer.get_by_text("Your reflection is saved. Only you can see it.").wait_for()
+    announcer.get_by_text(saved).wait_for()
     assert in_view(page, "#reflection-status p"), "the confirmation must be on screen"
     assert page.locator(".flash").count() == 0
     assert page.locator("textarea[name=text]").input_value() == "Skrevet i nettleseren."

@@ -123,7 +123,9 @@ def test_the_confirmation_stands_beside_the_form_not_at_the_top(client, login):
     response = client.post(f"{LESSON}/reflection", data={"text": "Mitt svar"})
     assert response.headers["Location"] == f"{LESSON}#reflection"
     page = client.get(LESSON).text
-    assert status(page, "reflection-status") == ["Your reflection is saved. Only you can see it."]
+    assert status(page, "reflection-status") == [
+        "Your reflection on “Welcome” is saved. Only you can see it."
+    ]
     assert top_messages(page) == []
     [region] = html.fromstring(page).xpath("//*[@id='reflection-status']")
     assert region.xpath("ancestor::section/@id") == ["reflection"]
