@@ -61,6 +61,11 @@ DEMO_COLLEAGUES = [
     ("lea@demo.leda.test", "Lea", "Lund", ("Oppvekst", "Vik skole"), 0, "1007"),
 ]
 
+DEMO_REFLECTION = (
+    "Jeg vil spørre oftere hva innbyggerne faktisk trenger før vi bestemmer noe.\n"
+    "Neste steg: ta det opp på teammøtet på tirsdag."
+)
+
 
 class DemoRefused(LedaError):
     message = "This database holds other organisations; the demo, whose passwords are public, is not created here."  # noqa: E501
@@ -87,6 +92,7 @@ def load_demo() -> Organisation:
     learner = orgs.user_by_email(DEMO_USERS[0].email)
     learner.manager_id = manager.id
     course = current_course()
+    _journal(learner, course.modules[0])
     for email, given, family, unit, modules_passed, number in DEMO_COLLEAGUES:
         user = _user(org, email, given, family, unit, number, (Role.LEARNER,))
         user.manager_id = manager.id
@@ -118,6 +124,15 @@ def _pass(user: User, module: Module) -> None:
     token = f"demo-{user.id}-{module.id}-{module.version}"
     answers = {q.id: sorted(q.correct_ids) for q in draw(module, token)}
     submit_attempt(user, module, token, module.version, answers)
+
+
+def _journal(learner: User, module: Module) -> None:
+    """A reflection and a commitment made eight days ago, so the journal and the dashboard's
+    "How did it go?" have something to show."""
+    lesson = module.lessons[0]
+    if not learning.reflection_text(learner, module, lesson.id):
+        learning.save_reflection(learner, module, lesson.id, DEMO_REFLECTION)
+    learning.commit_to_action(learner, module, lesson.id, utcnow() - timedelta(days=8))
 
 
 def _user(

@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.db import db, utcnow
 from app.learning import services as learning
-from app.orgs.models import Role
+from app.learning.models import FollowUp
+from app.orgs.models import Role, User
 from app.quiz.models import Refresher
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
@@ -35,7 +36,8 @@ def admins(status: int) -> dict[str, int]:
     return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: 403, ADMIN: status}
 
 
-# (endpoint, method) -> (path, {role: status}). {user}, {unit}, {attempt}: the OTHER org's ids.
+# (endpoint, method) -> (path, {role: status}). {user}, {unit}, {attempt}, {follow_up}: the
+# OTHER org's ids.
 TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("static", "GET"): ("/static/css/leda.css", everyone(200)),
     ("auth.login", "GET"): ("/login", {**everyone(302), ANON: 200}),
@@ -56,7 +58,14 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("learning.save_reflection", "POST"): (
         "/modules/first-steps/lessons/welcome/reflection", signed_in(302)
     ),
+    ("learning.commit_to_action", "POST"): (
+        "/modules/first-steps/lessons/welcome/commitment", signed_in(302)
+    ),
     ("learning.conversation_card", "GET"): ("/modules/first-steps/card", signed_in(200)),
+    ("learning.journal", "GET"): ("/journal", signed_in(200)),
+    ("learning.journal_markdown", "GET"): ("/journal.md", signed_in(200)),
+    ("learning.follow_up", "GET"): ("/journal/follow-ups/{follow_up}", signed_in(404)),
+    ("learning.follow_up", "POST"): ("/journal/follow-ups/{follow_up}", signed_in(404)),
     ("quiz.take", "GET"): ("/modules/first-steps/quiz", signed_in(200)),
     ("quiz.submit", "POST"): ("/modules/first-steps/quiz", signed_in(400)),
     ("quiz.result", "GET"): ("/modules/first-steps/quiz/attempts/{attempt}", signed_in(404)),
@@ -96,7 +105,8 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 
 @pytest.fixture
 def theirs(app: Flask) -> dict[str, int]:
-    """A second organisation with a person, a unit and a quiz attempt."""
+    """A second organisation with a person, a unit, a quiz attempt and a journal: a reflection
+    and a commitment whose first follow-up is due and answered."""
     from app.content import current_course
 
     org = make_org(slug="dal", name="Dal kommune")
@@ -108,8 +118,32 @@ def theirs(app: Flask) -> dict[str, int]:
     attempt = submit_attempt(user, module, "their-attempt", module.version, answers)
     refresher = db.session.scalars(select(Refresher).where(Refresher.number == 1)).one()
     refresher.due_at = utcnow() - timedelta(minutes=1)  # due: only its owner may open it
+    follow_up = _journal(user)
     db.session.commit()
-    return {"user": user.id, "unit": unit.id, "attempt": attempt.id, "refresher": refresher.id}
+    return {
+        "user": user.id,
+        "unit": unit.id,
+        "attempt": attempt.id,
+        "refresher": refresher.id,
+        "follow_up": follow_up,
+    }
+
+
+SECRET = "Outis private thought"
+
+
+def _journal(user: User) -> int:
+    """A reflection, a commitment made eight days ago and its answered one-week follow-up."""
+    from app.content import current_course
+
+    module = current_course().modules[0]
+    learning.save_reflection(user, module, "welcome", f"{SECRET}: reflection")
+    commitment = learning.commit_to_action(user, module, "welcome")
+    for follow_up in commitment.follow_ups:
+        follow_up.due_at -= timedelta(days=8)
+    [due] = learning.due_follow_ups(user, utcnow())
+    learning.answer_follow_up(due, f"{SECRET}: answer")
+    return due.id
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -131,3 +165,32 @@ def test_each_role_gets_the_expected_status_and_never_another_orgs_data(
         assert THEIR_EMAIL.encode() not in body, (endpoint, method)
         assert b"Outi" not in body, (endpoint, method)
     assert got == expected
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.HR, Role.ADMIN])
+def test_no_role_sees_anothers_journal_in_the_same_organisation(
+    app: Flask, client: FlaskClient, role: Role
+) -> None:
+    """Reflections, commitments and follow-up answers are the learner's alone: their own
+    manager, HR and the administrators of their organisation see none of it, anywhere."""
+    org = make_org()
+    viewer = make_user(org, email="viewer@vik.test", roles=[Role.LEARNER, role], locale="en")
+    learner = make_user(org, email="outi@vik.test", given_name="Outi", manager=viewer)
+    follow_up = _journal(learner)
+    db.session.commit()
+    response = client.post("/login", data={"email": viewer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    pages = ["/", "/journal", "/journal.md", "/account/my-data.json",
+             "/modules/first-steps/lessons/welcome"]  # fmt: skip
+    if role == Role.ADMIN:
+        pages += [f"/admin/people/{learner.id}", "/admin/people?q=outi", "/admin/audit"]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert SECRET.encode() not in response.get_data(), path
+    for method in ("GET", "POST"):
+        response = client.open(f"/journal/follow-ups/{follow_up}", method=method,
+                               data={f"follow-up-{follow_up}-answer": "overwritten"})  # fmt: skip
+        assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(FollowUp, follow_up).answer == f"{SECRET}: answer"

@@ -102,12 +102,14 @@ def login() -> str | Response | tuple[str, int]:
     if picked in LOCALES and picked != user.locale:
         orgs.choose_locale(user, picked)
     token = services.start_session(user)
-    db.session.commit()
     target = _safe_next(request.args.get("next"))
     session.clear()  # a new session and a new CSRF token at login
     session.permanent = True  # the idle timeout is the signed cookie's maximum age
     session["sid"] = token
+    # login_user sends user_logged_in: features finish what waited for this login (a lesson
+    # form sent after the session had ended), in the transaction that starts the session.
     login_user(user)
+    db.session.commit()
     log.info("login succeeded for user %s", user.id)
     return redirect(target or url_for("learning.dashboard"))
 

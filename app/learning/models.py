@@ -2,7 +2,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, OrgScoped, UTCDateTime
 
@@ -95,3 +95,66 @@ class Reflection(OrgScoped, Base):
     module_version: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PendingStep(StrEnum):
+    """What the learner pressed on the lesson page when their session had already ended."""
+
+    SAVE = "save"  # "Save reflection"
+    COMPLETE = "complete"  # "Mark as done"
+    COMMIT = "commit"  # "I will try this"
+
+
+class PendingReflection(OrgScoped, Base):
+    """A lesson-page form sent after its session ended, kept until its author logs in again.
+
+    Made only from a form that carries a signed owner token, so the row belongs to the person
+    the page was rendered for; it is finished (and deleted) when that person logs in, and is
+    ignored and purged once older than ``PENDING_LIFETIME``. One per learner and lesson: the
+    latest text wins.
+    """
+
+    __tablename__ = "pending_reflection"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "lesson_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    step: Mapped[PendingStep] = mapped_column(_enum(PendingStep))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Commitment(OrgScoped, Base):
+    """A learner's decision to try a lesson's "try this at work" action. Private like a
+    reflection; its follow-ups ask how it went."""
+
+    __tablename__ = "commitment"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "lesson_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    lesson_id: Mapped[str] = mapped_column(String(64))
+    module_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    follow_ups: Mapped[list["FollowUp"]] = relationship(
+        back_populates="commitment", order_by="FollowUp.weeks", passive_deletes=True
+    )
+
+
+class FollowUp(OrgScoped, Base):
+    """ "How did it go?", asked a number of weeks after a commitment: on the dashboard from
+    ``due_at``, and by one mail (``mailed_at`` is set in the transaction that queues it)."""
+
+    __tablename__ = "follow_up"
+    __table_args__ = (UniqueConstraint("commitment_id", "weeks"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commitment_id: Mapped[int] = mapped_column(ForeignKey("commitment.id", ondelete="CASCADE"))
+    weeks: Mapped[int]
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    mailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    commitment: Mapped[Commitment] = relationship(back_populates="follow_ups")

@@ -1,19 +1,40 @@
-"""A learner's progress through modules: page views, lessons done, reflections, registrations.
+"""A learner's progress through modules: page views, lessons done, registrations; and their
+private journal: reflections, commitments to try an action at work, and the follow-ups on them.
 
 Every write is idempotent (a unique constraint defines "the same write", ``upsert`` performs it)
 and flushes without committing; the view or command commits once.
 """
 
+import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from enum import StrEnum
 
-from sqlalchemy import func, or_
+from flask import current_app
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy.orm import contains_eager, selectinload
 
-from app.content.models import Course, Module
+from app.content.models import Course, Lesson, Module, text_in
 from app.db import db, in_org, upsert, utcnow
+from app.i18n import content_locale
 from app.orgs.models import User
 
-from .models import CompletionStatus, LessonProgress, Reflection, Registration, SuccessStatus
+from .models import (
+    Commitment,
+    CompletionStatus,
+    FollowUp,
+    LessonProgress,
+    PendingReflection,
+    PendingStep,
+    Reflection,
+    Registration,
+    SuccessStatus,
+)
+
+log = logging.getLogger(__name__)
 
 # Time between two page views counts as time on task up to this many seconds, so a tab left
 # open over lunch adds five minutes, not an hour.
@@ -112,8 +133,15 @@ def record_quiz_result(user: User, module: Module, raw: int, passed: bool) -> Re
     return registration
 
 
-def save_reflection(user: User, module: Module, lesson_id: str, text: str) -> None:
-    """Keep the learner's private reflection; saving again replaces it."""
+def save_reflection(user: User, module: Module, lesson_id: str, text: str) -> bool:
+    """Keep the learner's private reflection; saving again replaces it.
+
+    Returns whether anything was written: the same text again, or a blank text where there is
+    no reflection yet, writes nothing (so "Mark as done" with an untouched box changes no date).
+    """
+    stored = _reflection(user, module, lesson_id)
+    if (stored.text if stored else "") == text or (stored is None and not text.strip()):
+        return False
     now = utcnow()
     values = {"text": text, "updated_at": now, "module_version": module.version}
     upsert(
@@ -128,20 +156,23 @@ def save_reflection(user: User, module: Module, lesson_id: str, text: str) -> No
         ["user_id", "module_id", "lesson_id"],
         values,
     )
+    if stored is not None:
+        db.session.expire(stored)
+    return True
 
 
 def reflection_text(user: User, module: Module, lesson_id: str) -> str:
-    return (
-        db.session.scalar(
-            in_org(Reflection, user.org_id)
-            .with_only_columns(Reflection.text)
-            .where(
-                Reflection.user_id == user.id,
-                Reflection.module_id == module.id,
-                Reflection.lesson_id == lesson_id,
-            )
+    stored = _reflection(user, module, lesson_id)
+    return stored.text if stored else ""
+
+
+def _reflection(user: User, module: Module, lesson_id: str) -> Reflection | None:
+    return db.session.scalar(
+        in_org(Reflection, user.org_id).where(
+            Reflection.user_id == user.id,
+            Reflection.module_id == module.id,
+            Reflection.lesson_id == lesson_id,
         )
-        or ""
     )
 
 
@@ -249,3 +280,406 @@ def _lesson_progress(user: User, module: Module, lesson_id: str, now: datetime) 
         ["user_id", "module_id", "module_version", "lesson_id"],
         {},
     )
+
+
+# --- a lesson form sent after its session ended ---------------------------------------------
+
+# A lesson page's form names the person it was rendered for in a signed token. A form sent
+# without a live session is kept for its author only when this token is genuine and younger
+# than this, so a page left open over a weekend still keeps its text.
+OWNER_TOKEN_MAX_AGE = timedelta(days=7)
+# A kept form waits this long for its author to log in again.
+PENDING_LIFETIME = timedelta(days=1)
+
+
+class _ClockSigner(TimestampSigner):
+    """Token ages measured on the one clock, so tests can pin them."""
+
+    def get_timestamp(self) -> int:
+        return int(utcnow().timestamp())
+
+
+def _owner_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt="leda.lesson-form-owner", signer=_ClockSigner
+    )
+
+
+def owner_token(user: User, module: Module, lesson_id: str) -> str:
+    """The signed token a lesson form carries: whose page it is, for which lesson."""
+    return _owner_serializer().dumps([user.id, module.id, lesson_id])
+
+
+def form_owner(token: str, module: Module, lesson_id: str) -> User | None:
+    """The active person a lesson form was rendered for, or None: a forged, stale or
+    malformed token, one for another lesson, or a person deactivated since."""
+    try:
+        payload = _owner_serializer().loads(token, max_age=OWNER_TOKEN_MAX_AGE.total_seconds())
+    except BadData:
+        return None
+    if (
+        not isinstance(payload, list)
+        or len(payload) != 3
+        or payload[1:] != [module.id, lesson_id]
+        or not isinstance(payload[0], int)
+        or isinstance(payload[0], bool)
+    ):
+        return None
+    user = db.session.get(User, payload[0])
+    return user if user is not None and user.is_active else None
+
+
+def keep_pending(user: User, module: Module, lesson_id: str, text: str, step: PendingStep) -> None:
+    """Keep a form sent after its session ended until ``user`` logs in again. One per lesson:
+    sending again replaces the text and the step. Flushes."""
+    values = {"text": text, "step": step, "created_at": utcnow()}
+    upsert(
+        PendingReflection,
+        {
+            "org_id": user.org_id,
+            "user_id": user.id,
+            "module_id": module.id,
+            "lesson_id": lesson_id,
+            **values,
+        },
+        ["user_id", "module_id", "lesson_id"],
+        values,
+    )
+
+
+class Saved(StrEnum):
+    """What became of the reflection box a lesson form carried."""
+
+    SAVED = "saved"
+    UNCHANGED = "unchanged"  # the same text again, or nothing typed
+    NEWER_KEPT = "newer_kept"  # kept for a login, and the learner saved another text since
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A lesson form's button, done: the step and what became of the reflection."""
+
+    module: Module
+    lesson: Lesson
+    step: PendingStep
+    reflection: Saved
+
+
+def finish_pending(user: User, course: Course) -> list[Finished]:
+    """Do what ``user`` asked for while logged out, oldest first: save each kept reflection and
+    mark the lesson done or record the commitment. A reflection saved since a form was kept is
+    newer and stays. Every kept row of the user is deleted, stale ones and ones whose lesson
+    left the course too. Flushes; one query when nothing waits."""
+    rows = db.session.scalars(
+        in_org(PendingReflection, user.org_id)
+        .where(PendingReflection.user_id == user.id)
+        .order_by(PendingReflection.created_at, PendingReflection.id)
+    ).all()
+    if not rows:
+        return []
+    cutoff = utcnow() - PENDING_LIFETIME
+    finished = []
+    for row in rows:
+        module = course.module(row.module_id)
+        lesson = module.lesson(row.lesson_id) if module else None
+        if module is None or lesson is None or row.created_at <= cutoff:
+            continue
+        stored = _reflection(user, module, lesson.id)
+        if stored is not None and stored.updated_at > row.created_at:
+            outcome = Saved.NEWER_KEPT
+        elif save_reflection(user, module, lesson.id, row.text):
+            outcome = Saved.SAVED
+        else:
+            outcome = Saved.UNCHANGED
+        if row.step == PendingStep.COMPLETE:
+            complete_lesson(user, module, lesson.id)
+        elif row.step == PendingStep.COMMIT:
+            commit_to_action(user, module, lesson.id)
+        finished.append(Finished(module, lesson, row.step, outcome))
+    db.session.execute(
+        delete(PendingReflection).where(
+            PendingReflection.org_id == user.org_id, PendingReflection.user_id == user.id
+        )
+    )
+    db.session.flush()
+    return finished
+
+
+# --- commitments and follow-ups -------------------------------------------------------------
+
+FOLLOW_UP_WEEKS = (1, 4)
+# A follow-up is mailed only while it is this fresh, so a queue that was down for a month does
+# not send a pile of stale questions at once; the dashboard still asks.
+MAIL_WINDOW = timedelta(days=7)
+
+
+def commit_to_action(
+    user: User, module: Module, lesson_id: str, now: datetime | None = None
+) -> Commitment:
+    """Record that the learner will try the lesson's "try this at work" action (at ``now``,
+    by default the clock's), with follow-ups at 1 and 4 weeks. Idempotent: pressing again
+    keeps the first commitment and its dates."""
+    upsert(
+        Commitment,
+        {
+            "org_id": user.org_id,
+            "user_id": user.id,
+            "module_id": module.id,
+            "lesson_id": lesson_id,
+            "module_version": module.version,
+            "created_at": now or utcnow(),
+        },
+        ["user_id", "module_id", "lesson_id"],
+        {},
+    )
+    commitment = commitment_for(user, module, lesson_id)
+    assert commitment is not None  # the upsert above made or kept it
+    for weeks in FOLLOW_UP_WEEKS:
+        upsert(
+            FollowUp,
+            {
+                "org_id": user.org_id,
+                "commitment_id": commitment.id,
+                "weeks": weeks,
+                "due_at": commitment.created_at + timedelta(weeks=weeks),
+            },
+            ["commitment_id", "weeks"],
+            {},
+        )
+    db.session.flush()
+    return commitment
+
+
+def commitment_for(user: User, module: Module, lesson_id: str) -> Commitment | None:
+    return db.session.scalar(
+        in_org(Commitment, user.org_id).where(
+            Commitment.user_id == user.id,
+            Commitment.module_id == module.id,
+            Commitment.lesson_id == lesson_id,
+        )
+    )
+
+
+def _own_follow_ups(user: User) -> Select[tuple[FollowUp]]:
+    return (
+        in_org(FollowUp, user.org_id)
+        .join(FollowUp.commitment)
+        .where(Commitment.user_id == user.id)
+        .options(contains_eager(FollowUp.commitment))
+    )
+
+
+def due_follow_ups(user: User, now: datetime) -> list[FollowUp]:
+    """The learner's unanswered follow-ups whose time has come, oldest first; one query."""
+    return list(
+        db.session.scalars(
+            _own_follow_ups(user)
+            .where(FollowUp.due_at <= now, FollowUp.answered_at.is_(None))
+            .order_by(FollowUp.due_at, FollowUp.id)
+        )
+    )
+
+
+def follow_up_of(user: User, follow_up_id: int, now: datetime) -> FollowUp | None:
+    """One of the learner's own follow-ups that is due; None for anyone else's, or a future one."""
+    return db.session.scalar(
+        _own_follow_ups(user).where(FollowUp.id == follow_up_id, FollowUp.due_at <= now)
+    )
+
+
+def answer_follow_up(follow_up: FollowUp, answer: str) -> bool:
+    """Store how it went; answering again replaces the answer. Returns whether it changed."""
+    if follow_up.answer == answer:
+        return False
+    follow_up.answer = answer
+    follow_up.answered_at = utcnow()
+    db.session.flush()
+    return True
+
+
+def queue_follow_up_mail(course: Course, now: datetime) -> list[int]:
+    """Queue one "How did it go?" mail for each follow-up that fell due in the last
+    ``MAIL_WINDOW``, is unmailed and unanswered, and belongs to an active person with an email.
+
+    Each follow-up is claimed by one UPDATE that only an unmailed row passes, in the
+    transaction that queues its mail: two sweeps at once, or a retry, never mail it twice, and a
+    rollback undoes claim and mail together. Returns the ids mailed. Flushes; the caller commits.
+    """
+    from app.mail.services import InvalidAddress, queue_mail
+    from app.web import external_url
+
+    rows = db.session.execute(
+        select(FollowUp, Commitment, User)
+        .join(Commitment, FollowUp.commitment_id == Commitment.id)
+        .join(User, User.id == Commitment.user_id)
+        .where(
+            FollowUp.due_at <= now,
+            FollowUp.due_at > now - MAIL_WINDOW,
+            FollowUp.mailed_at.is_(None),
+            FollowUp.answered_at.is_(None),
+            User.deactivated_at.is_(None),
+            User.erased_at.is_(None),
+            User.email.is_not(None),
+        )
+        .order_by(FollowUp.id)
+    ).all()
+    mailed = []
+    for follow_up, commitment, user in rows:
+        claimed = db.session.execute(
+            update(FollowUp)
+            .where(FollowUp.id == follow_up.id, FollowUp.mailed_at.is_(None))
+            .values(mailed_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # another sweep took it
+            continue
+        locale = user.locale or user.organisation.default_locale
+        module = course.module(commitment.module_id)
+        lesson = module.lesson(commitment.lesson_id) if module else None
+        try:
+            queue_mail(
+                org_id=user.org_id,
+                to=user.email,
+                locale=locale,
+                template="learning/mail/follow_up",
+                given_name=user.given_name,
+                org_name=user.organisation.name,
+                lesson_title=text_in(lesson.title, locale) if lesson else None,
+                action=text_in(lesson.action, locale) if lesson else None,
+                committed_at=commitment.created_at,
+                weeks=follow_up.weeks,
+                link=external_url("learning.follow_up", follow_up_id=follow_up.id),
+            )
+        except InvalidAddress:
+            log.warning("follow-up %s: the address cannot be mailed", follow_up.id)
+            continue
+        mailed.append(follow_up.id)
+    db.session.flush()
+    return mailed
+
+
+# --- the journal ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    """What the learner wrote and decided in one lesson. ``module`` and ``lesson`` are None
+    when the lesson is no longer in the course; the entry is kept and shown all the same."""
+
+    module_id: str
+    lesson_id: str
+    module: Module | None
+    lesson: Lesson | None
+    reflection: Reflection | None
+    commitment: Commitment | None
+
+
+@dataclass(frozen=True)
+class JournalModule:
+    module: Module | None  # None: lessons that have left the course
+    entries: list[JournalEntry]
+
+
+def journal(user: User, course: Course) -> list[JournalModule]:
+    """Every reflection (blank ones left out) and commitment of ``user`` with its follow-ups,
+    grouped by module and lesson in course order; lessons that have left the course come last,
+    in one group. Three queries however long the journal."""
+    reflections = {
+        (r.module_id, r.lesson_id): r
+        for r in db.session.scalars(
+            in_org(Reflection, user.org_id).where(Reflection.user_id == user.id)
+        )
+        if r.text.strip()
+    }
+    commitments = {
+        (c.module_id, c.lesson_id): c
+        for c in db.session.scalars(
+            in_org(Commitment, user.org_id)
+            .where(Commitment.user_id == user.id)
+            .options(selectinload(Commitment.follow_ups))
+        )
+    }
+    keys = reflections.keys() | commitments.keys()
+
+    def entry(module_id: str, lesson_id: str, module: Module | None) -> JournalEntry:
+        key = (module_id, lesson_id)
+        lesson = module.lesson(lesson_id) if module else None
+        return JournalEntry(
+            module_id, lesson_id, module, lesson, reflections.get(key), commitments.get(key)
+        )
+
+    groups = []
+    placed = set()
+    for module in course.modules:
+        entries = [
+            entry(module.id, lesson.id, module)
+            for lesson in module.lessons
+            if (module.id, lesson.id) in keys
+        ]
+        placed.update((e.module_id, e.lesson_id) for e in entries)
+        if entries:
+            groups.append(JournalModule(module, entries))
+    left = sorted(keys - placed)
+    if left:
+        groups.append(JournalModule(None, [entry(m, lesson, None) for m, lesson in left]))
+    return groups
+
+
+def journal_markdown(user: User, groups: list[JournalModule], now: datetime) -> str:
+    """The journal as a Markdown document in the reader's language, with the same entries as
+    the page. The learner's own words are quoted line by line, exactly as written."""
+    locale = content_locale()
+
+    def t(text: dict[str, str]) -> str:
+        return text_in(text, locale)  # type: ignore[arg-type]
+
+    def day(moment: datetime) -> str:
+        return format_date(moment, "long")
+
+    def quoted(text: str) -> list[str]:
+        return [f"> {line}".rstrip() for line in text.splitlines()]
+
+    lines = [
+        f"# {_('My reflections')} – Leda",
+        "",
+        f"{user.name} · {_('Downloaded %(date)s', date=day(now))}",
+    ]
+    for group in groups:
+        heading = (
+            t(group.module.title) if group.module else _("From earlier versions of the course")
+        )
+        lines += ["", f"## {heading}"]
+        for entry in group.entries:
+            lesson = entry.lesson
+            title = (
+                t(lesson.title)
+                if lesson
+                else _(
+                    "Lesson “%(lesson)s” of module “%(module)s”",
+                    lesson=entry.lesson_id,
+                    module=entry.module_id,
+                )
+            )
+            lines += ["", f"### {title}"]
+            if entry.reflection:
+                prompt = f": {t(lesson.reflection)}" if lesson else ""
+                lines += ["", f"**{_('Reflection')}**{prompt}", "", *quoted(entry.reflection.text)]
+                saved = _("Last saved %(date)s", date=day(entry.reflection.updated_at))
+                lines += ["", f"*{saved}*"]
+            if entry.commitment:
+                action = f": {t(lesson.action)}" if lesson else ""
+                decided = _(
+                    "You decided to try this on %(date)s.", date=day(entry.commitment.created_at)
+                )
+                lines += ["", f"**{_('Try this at work')}**{action}", "", decided]
+                for follow_up in entry.commitment.follow_ups:
+                    when = ngettext("After %(num)s week", "After %(num)s weeks", follow_up.weeks)
+                    if follow_up.answer and follow_up.answered_at:
+                        answered = _("Answered %(date)s", date=day(follow_up.answered_at))
+                        lines += ["", f"*{when}* ({answered})", "", *quoted(follow_up.answer)]
+                    elif follow_up.due_at <= now:
+                        lines += ["", f"*{when}*: {_('Not answered yet.')}"]
+                    else:
+                        asks = _("Leda asks you on %(date)s.", date=day(follow_up.due_at))
+                        lines += ["", f"*{when}*: {asks}"]
+    return "\n".join(lines) + "\n"

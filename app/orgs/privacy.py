@@ -2,7 +2,7 @@
 
 One function gathers it all, so the file a learner downloads is the complete answer to "what
 do you keep about me": the account, sessions, links, every progress record, every quiz answer,
-every reflection and what the audit log says was done to them.
+every reflection, commitment and follow-up answer, and what the audit log says was done to them.
 """
 
 from datetime import datetime
@@ -12,7 +12,13 @@ from sqlalchemy import Select, select
 
 from app.auth.models import AccountToken, UserSession
 from app.db import db
-from app.learning.models import LessonProgress, Reflection, Registration
+from app.learning.models import (
+    Commitment,
+    LessonProgress,
+    PendingReflection,
+    Reflection,
+    Registration,
+)
 from app.mail.models import MailMessage
 from app.quiz.models import QuizAttempt
 
@@ -41,6 +47,9 @@ def personal_data(user: User) -> dict[str, Any]:
     attempts = db.session.scalars(
         select(QuizAttempt).where(QuizAttempt.user_id == user.id).order_by(QuizAttempt.id)
     ).all()
+    commitments = db.session.scalars(
+        select(Commitment).where(Commitment.user_id == user.id).order_by(Commitment.id)
+    ).all()
     return {
         "account": {
             **_plain(user, secrets),
@@ -58,6 +67,13 @@ def personal_data(user: User) -> dict[str, Any]:
             for attempt in attempts
         ],
         "reflections": _rows(select(Reflection).where(Reflection.user_id == user.id)),
+        # Sent after a session had ended, waiting for the next login (a day at most).
+        "reflections_awaiting_login": _rows(
+            select(PendingReflection).where(PendingReflection.user_id == user.id)
+        ),
+        "commitments": [
+            {**_plain(c), "follow_ups": [_plain(f) for f in c.follow_ups]} for c in commitments
+        ],
         "mail": _rows(
             select(MailMessage).where(MailMessage.to_address == user.email),
             frozenset({"text_body", "html_body"}),  # may hold a secret link; sent ones are empty

@@ -371,17 +371,18 @@ def reactivate_user(user: User, actor: User | None) -> None:
 def erase_user(user: User, actor: User | None) -> None:
     """Erase a person (GDPR art. 17): their row becomes an anonymous stub.
 
-    Name, email, employee number, unit, manager, roles, sessions, links, mail, reflections and
-    refreshers not yet answered go; registrations, quiz answers and answered refreshers stay on
-    the stub, so totals still count them but nothing ties them to a person. Their reports lose
-    their manager.
+    Name, email, employee number, unit, manager, roles, sessions, links, mail, the journal
+    (reflections, those awaiting a login, commitments and their follow-ups) and refreshers not
+    yet answered go; registrations, quiz answers and answered refreshers stay on the stub, so
+    totals still count them but nothing ties them to a person. Their reports lose their manager.
     """
     from app.auth.models import AccountToken, UserSession
-    from app.learning.models import Reflection
+    from app.learning.models import Commitment, PendingReflection, Reflection
     from app.mail.models import MailMessage
     from app.quiz.models import Refresher
 
-    for model in (Reflection, UserSession, AccountToken):
+    # Follow-ups go with their commitment (ON DELETE CASCADE).
+    for model in (Reflection, PendingReflection, Commitment, UserSession, AccountToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(
         delete(Refresher).where(Refresher.user_id == user.id, Refresher.answered_at.is_(None))
@@ -611,12 +612,19 @@ def take_pending_import(org: Organisation, actor: User, token: str) -> bytes:
 def purge_inactive(days: int, actor: User | None = None) -> int:
     """Erase everyone deactivated at least ``days`` ago (the retention rule); returns how many.
 
-    Also drops what only lingers: previewed import files past their two hours and login-limit
-    counters whose window has ended (their keys may be client addresses).
+    Also drops what only lingers: previewed import files past their two hours, login-limit
+    counters whose window has ended (their keys may be client addresses) and reflections that
+    waited in vain for their author's login.
     """
     import time
 
     from app.auth.models import RateLimitCounter
+    from app.learning.models import PendingReflection
+    from app.learning.services import PENDING_LIFETIME
+
+    db.session.execute(
+        delete(PendingReflection).where(PendingReflection.created_at <= utcnow() - PENDING_LIFETIME)
+    )
 
     db.session.execute(
         delete(PendingImport).where(

@@ -1,7 +1,7 @@
 """quiz answers keep the learner's sureness; refreshers after a pass
 
 Revision ID: 0006_assessment
-Revises: 0004_login_limits
+Revises: 0005_journal
 Create Date: 2026-12-02 00:20:00
 
 """
@@ -13,7 +13,7 @@ import app.db  # noqa: F401  (custom column types)
 
 # revision identifiers, used by Alembic.
 revision = '0006_assessment'
-down_revision = '0004_login_limits'
+down_revision = '0005_journal'
 branch_labels = None
 depends_on = None
 

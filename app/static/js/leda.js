@@ -5,3 +5,43 @@ const summary = document.querySelector(".error-summary");
 if (summary) {
   summary.focus();
 }
+
+// A message that arrives with the page (a confirmation, "you are logged out") is in a live
+// region already, which not every screen reader announces at load. Say it once more through a
+// region of our own, a moment after the page has settled; nothing moves on screen.
+const news = [...document.querySelectorAll("[role=status][data-announce]")]
+  .map((region) => region.textContent.trim())
+  .filter(Boolean);
+if (news.length) {
+  const announcer = document.createElement("div");
+  announcer.className = "visually-hidden";
+  announcer.setAttribute("role", "status");
+  document.body.append(announcer);
+  setTimeout(() => {
+    announcer.textContent = news.join(" ");
+  }, 300);
+}
+
+// Typed a reflection and about to leave the page without sending it (a link, the language
+// switch)? The browser asks first. Any button of the lesson form sends the text, so no question.
+const lessonForm = document.getElementById("lesson-form");
+if (lessonForm) {
+  const box = lessonForm.querySelector("textarea");
+  const typed = box ? box.value : "";
+  let sending = false;
+  lessonForm.addEventListener("submit", () => {
+    sending = true;
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (box && !sending && box.value !== typed) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+}
+
+// The journal's print button: shown only where it can work.
+for (const button of document.querySelectorAll("button[data-print]")) {
+  button.hidden = false;
+  button.addEventListener("click", () => window.print());
+}
