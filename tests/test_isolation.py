@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from app.db import db
 from app.learning import services as learning
 from app.orgs.models import Role
+from app.practice import services as practice
 from app.quiz.services import draw, submit_attempt
 from tests.factories import PASSWORD, make_org, make_unit, make_user
 
@@ -52,6 +53,12 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
         "/modules/first-steps/lessons/welcome/reflection", signed_in(302)
     ),
     ("learning.conversation_card", "GET"): ("/modules/first-steps/card", signed_in(200)),
+    ("learning.answer_check", "POST"): (
+        "/modules/first-steps/lessons/practice/check", signed_in(400)
+    ),
+    ("practice.scenario", "GET"): ("/modules/first-steps/scenario", signed_in(200)),
+    ("practice.choose", "POST"): ("/modules/first-steps/scenario", signed_in(400)),
+    ("practice.play_again", "POST"): ("/modules/first-steps/scenario/again", signed_in(400)),
     ("quiz.take", "GET"): ("/modules/first-steps/quiz", signed_in(200)),
     ("quiz.submit", "POST"): ("/modules/first-steps/quiz", signed_in(400)),
     ("quiz.result", "GET"): ("/modules/first-steps/quiz/attempts/{attempt}", signed_in(404)),
@@ -87,7 +94,8 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 
 @pytest.fixture
 def theirs(app: Flask) -> dict[str, int]:
-    """A second organisation with a person, a unit and a quiz attempt."""
+    """A second organisation with a person, a unit, a quiz attempt, a lesson check answered and
+    a scenario played to the debrief."""
     from app.content import current_course
 
     org = make_org(slug="dal", name="Dal kommune")
@@ -97,6 +105,13 @@ def theirs(app: Flask) -> dict[str, int]:
     learning.record_visit(user, module, module.lessons[0].id)
     answers = {q.id: sorted(q.correct_ids) for q in draw(module, "their-attempt")}
     attempt = submit_attempt(user, module, "their-attempt", module.version, answers)
+    practice.answer_check(user, module, module.lesson("practice"), "rush")
+    for decision_id, choice_id in [
+        ("opening", "lecture"),
+        ("repair", "carry-on"),
+        ("close", "thanks"),
+    ]:
+        practice.choose(user, module, 1, decision_id, choice_id)
     db.session.commit()
     return {"user": user.id, "unit": unit.id, "attempt": attempt.id}
 

@@ -6,6 +6,9 @@ from werkzeug.wrappers import Response
 from app.content import current_course, module_or_404
 from app.content.models import Lesson, Module
 from app.db import db
+from app.i18n import content_locale
+from app.practice import services as practice
+from app.practice.forms import CheckForm
 
 from . import services
 from .forms import CompleteLessonForm, ReflectionForm
@@ -63,6 +66,30 @@ def lesson(module_id: str, lesson_id: str) -> str:
     )
 
 
+@bp.post("/modules/<module_id>/lessons/<lesson_id>/check")
+@login_required
+def answer_check(module_id: str, lesson_id: str) -> Response | tuple[str, int]:
+    """Answer the lesson's check, then read on. Practice: the registration is left alone.
+
+    A check answered before keeps that answer (a double submit or the back button changes
+    nothing), so the post just leads back to it.
+    """
+    module = module_or_404(module_id)
+    lesson = lesson_or_404(module, lesson_id)
+    if lesson.check is None:
+        abort(404)
+    to_result = url_for(".lesson", module_id=module.id, lesson_id=lesson.id) + "#check-result"
+    if practice.check_answer(current_user, module, lesson) is not None:
+        return redirect(to_result, 303)
+    form = CheckForm.for_check(lesson.check, content_locale())
+    if not form.validate_on_submit():
+        text = services.reflection_text(current_user, module, lesson.id)
+        return _render_lesson(module, lesson, ReflectionForm(formdata=None, text=text), form), 400
+    practice.answer_check(current_user, module, lesson, form.option.data or "")
+    db.session.commit()
+    return redirect(to_result, 303)
+
+
 @bp.post("/modules/<module_id>/lessons/<lesson_id>/done")
 @login_required
 def complete_lesson(module_id: str, lesson_id: str) -> Response:
@@ -99,9 +126,13 @@ def conversation_card(module_id: str) -> str:
     return render_template("learning/card.html", module=module)
 
 
-def _render_lesson(module: Module, lesson: Lesson, form: ReflectionForm) -> str:
+def _render_lesson(
+    module: Module, lesson: Lesson, form: ReflectionForm, check_form: CheckForm | None = None
+) -> str:
     previous, following = module.neighbours(lesson.id)
     done = services.completed_lessons(current_user, module)
+    if lesson.check and check_form is None:
+        check_form = CheckForm.for_check(lesson.check, content_locale(), formdata=None)
     return render_template(
         "learning/lesson.html",
         module=module,
@@ -113,4 +144,6 @@ def _render_lesson(module: Module, lesson: Lesson, form: ReflectionForm) -> str:
         done_count=len(done),
         form=form,
         complete_form=CompleteLessonForm(),
+        check_form=check_form,
+        check_answer=practice.check_answer(current_user, module, lesson),
     )

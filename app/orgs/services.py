@@ -351,15 +351,17 @@ def reactivate_user(user: User, actor: User | None) -> None:
 def erase_user(user: User, actor: User | None) -> None:
     """Erase a person (GDPR art. 17): their row becomes an anonymous stub.
 
-    Name, email, employee number, unit, manager, roles, sessions, links, mail and reflections go;
-    registrations and quiz answers stay on the stub, so totals still count them but nothing
-    ties them to a person. Their reports lose their manager.
+    Name, email, employee number, unit, manager, roles, sessions, links, mail, reflections and
+    practice answers (which count in no total) go; registrations and quiz answers stay on the
+    stub, so totals still count them but nothing ties them to a person. Their reports lose their
+    manager.
     """
     from app.auth.models import AccountToken, UserSession
     from app.learning.models import Reflection
     from app.mail.models import MailMessage
+    from app.practice.models import PracticeAnswer, ScenarioRun
 
-    for model in (Reflection, UserSession, AccountToken):
+    for model in (Reflection, PracticeAnswer, ScenarioRun, UserSession, AccountToken):
         db.session.execute(delete(model).where(model.user_id == user.id))
     if user.email:  # mail to them, sent or waiting, with its address and subject
         db.session.execute(delete(MailMessage).where(MailMessage.to_address == user.email))
