@@ -12,7 +12,7 @@ from tests.practice.conftest import check_marks_no_option, practice_counts, with
 
 LESSON = "/modules/first-steps/lessons/practice"
 CHECK = LESSON + "/check"
-FORM = f'<form method="post" action="{CHECK}#check" novalidate>'
+FORM = f'<form method="post" action="{CHECK}" novalidate>'
 BEFORE = "<p>Practice lesson body in en.</p>"
 AFTER = "<p>After the check in en.</p>"
 TAKEAWAY = '<p lang="en">Practice makes perfect.</p>'
