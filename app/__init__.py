@@ -97,6 +97,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .export import views as export_views
     from .learning import views as learning_views
     from .orgs import views as orgs_views
+    from .practice import views as practice_views
     from .quiz import views as quiz_views
     from .web import init_web
 
@@ -104,6 +105,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     auth_views.init_login(app)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(learning_views.bp)
+    app.register_blueprint(practice_views.bp)
     app.register_blueprint(quiz_views.bp)
     app.register_blueprint(export_views.bp)
     app.register_blueprint(orgs_views.bp)

@@ -14,6 +14,7 @@ from app.db import db, utcnow
 from app.learning import services as learning
 from app.learning.models import FollowUp
 from app.orgs.models import Role, User
+from app.practice import services as practice
 from app.quiz.models import Refresher
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
@@ -66,6 +67,12 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("learning.journal_markdown", "GET"): ("/journal.md", signed_in(200)),
     ("learning.follow_up", "GET"): ("/journal/follow-ups/{follow_up}", signed_in(404)),
     ("learning.follow_up", "POST"): ("/journal/follow-ups/{follow_up}", signed_in(404)),
+    ("learning.answer_check", "POST"): (
+        "/modules/first-steps/lessons/practice/check", signed_in(400)
+    ),
+    ("practice.scenario", "GET"): ("/modules/first-steps/scenario", signed_in(200)),
+    ("practice.choose", "POST"): ("/modules/first-steps/scenario", signed_in(400)),
+    ("practice.play_again", "POST"): ("/modules/first-steps/scenario/again", signed_in(400)),
     ("quiz.take", "GET"): ("/modules/first-steps/quiz", signed_in(200)),
     ("quiz.submit", "POST"): ("/modules/first-steps/quiz", signed_in(400)),
     ("quiz.result", "GET"): ("/modules/first-steps/quiz/attempts/{attempt}", signed_in(404)),
@@ -105,8 +112,9 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 
 @pytest.fixture
 def theirs(app: Flask) -> dict[str, int]:
-    """A second organisation with a person, a unit, a quiz attempt and a journal: a reflection
-    and a commitment whose first follow-up is due and answered."""
+    """A second organisation with a person, a unit, a quiz attempt, a journal (a reflection and
+    a commitment whose first follow-up is due and answered), a lesson check answered and a
+    scenario played to the debrief."""
     from app.content import current_course
 
     org = make_org(slug="dal", name="Dal kommune")
@@ -119,6 +127,13 @@ def theirs(app: Flask) -> dict[str, int]:
     refresher = db.session.scalars(select(Refresher).where(Refresher.number == 1)).one()
     refresher.due_at = utcnow() - timedelta(minutes=1)  # due: only its owner may open it
     follow_up = _journal(user)
+    practice.answer_check(user, module, module.lesson("practice"), "rush")
+    for decision_id, choice_id in [
+        ("opening", "lecture"),
+        ("repair", "carry-on"),
+        ("close", "thanks"),
+    ]:
+        practice.choose(user, module, 1, decision_id, choice_id)
     db.session.commit()
     return {
         "user": user.id,

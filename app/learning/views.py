@@ -10,6 +10,8 @@ from app.content.models import Lesson, Module, text_in
 from app.db import db, utcnow
 from app.i18n import content_locale
 from app.orgs.models import User
+from app.practice import services as practice
+from app.practice.forms import CheckForm
 
 from . import services, tasks  # noqa: F401  (tasks: registers the follow-up mail with the queue)
 from .cards import cards_for
@@ -80,6 +82,30 @@ def lesson(module_id: str, lesson_id: str) -> str:
         lesson,
         ReflectionForm(text=services.reflection_text(current_user, module, lesson.id)),
     )
+
+
+@bp.post("/modules/<module_id>/lessons/<lesson_id>/check")
+@login_required
+def answer_check(module_id: str, lesson_id: str) -> Response | tuple[str, int]:
+    """Answer the lesson's check, then read on. Practice: the registration is left alone.
+
+    A check answered before keeps that answer (a double submit or the back button changes
+    nothing), so the post just leads back to it.
+    """
+    module = module_or_404(module_id)
+    lesson = lesson_or_404(module, lesson_id)
+    if lesson.check is None:
+        abort(404)
+    to_result = url_for(".lesson", module_id=module.id, lesson_id=lesson.id) + "#check-result"
+    if practice.check_answer(current_user, module, lesson) is not None:
+        return redirect(to_result, 303)
+    form = CheckForm.for_check(lesson.check, content_locale())
+    if not form.validate_on_submit():
+        text = services.reflection_text(current_user, module, lesson.id)
+        return _render_lesson(module, lesson, ReflectionForm(formdata=None, text=text), form), 400
+    practice.answer_check(current_user, module, lesson, form.option.data or "")
+    db.session.commit()
+    return redirect(to_result, 303)
 
 
 # The three buttons of the lesson page send one form (the reflection box with each). They check
@@ -234,10 +260,14 @@ def conversation_card(module_id: str) -> str:
     return render_template("learning/card.html", module=module)
 
 
-def _render_lesson(module: Module, lesson: Lesson, form: ReflectionForm) -> str:
+def _render_lesson(
+    module: Module, lesson: Lesson, form: ReflectionForm, check_form: CheckForm | None = None
+) -> str:
     previous, following = module.neighbours(lesson.id)
     done = services.completed_lessons(current_user, module)
     form.owner.data = services.owner_token(current_user, module, lesson.id)
+    if lesson.check and check_form is None:
+        check_form = CheckForm.for_check(lesson.check, content_locale(), formdata=None)
     return render_template(
         "learning/lesson.html",
         module=module,
@@ -249,6 +279,8 @@ def _render_lesson(module: Module, lesson: Lesson, form: ReflectionForm) -> str:
         done_count=len(done),
         form=form,
         commitment=services.commitment_for(current_user, module, lesson.id),
+        check_form=check_form,
+        check_answer=practice.check_answer(current_user, module, lesson),
         inline_flashes={
             "action": inline("action", module, lesson),
             "reflection": inline("reflection", module, lesson),

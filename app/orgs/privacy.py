@@ -2,7 +2,8 @@
 
 One function gathers it all, so the file a learner downloads is the complete answer to "what
 do you keep about me": the account, sessions, links, every progress record, every quiz answer,
-every reflection, commitment and follow-up answer, and what the audit log says was done to them.
+every practice answer, every reflection, commitment and follow-up answer, and what the audit
+log says was done to them.
 """
 
 from datetime import datetime
@@ -20,6 +21,7 @@ from app.learning.models import (
     Registration,
 )
 from app.mail.models import MailMessage
+from app.practice.models import PracticeAnswer, ScenarioRun
 from app.quiz.models import QuizAttempt
 
 from .models import AuditEvent, User
@@ -66,6 +68,14 @@ def personal_data(user: User) -> dict[str, Any]:
             {**_plain(attempt), "answers": [_plain(answer) for answer in attempt.answers]}
             for attempt in attempts
         ],
+        "practice_answers": _rows(
+            select(PracticeAnswer)
+            .where(PracticeAnswer.user_id == user.id)
+            .order_by(PracticeAnswer.id)
+        ),
+        "scenario_runs": _rows(
+            select(ScenarioRun).where(ScenarioRun.user_id == user.id).order_by(ScenarioRun.id)
+        ),
         "reflections": _rows(select(Reflection).where(Reflection.user_id == user.id)),
         # Sent after a session had ended, waiting for the next login (a day at most).
         "reflections_awaiting_login": _rows(

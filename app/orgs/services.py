@@ -372,17 +372,27 @@ def erase_user(user: User, actor: User | None) -> None:
     """Erase a person (GDPR art. 17): their row becomes an anonymous stub.
 
     Name, email, employee number, unit, manager, roles, sessions, links, mail, the journal
-    (reflections, those awaiting a login, commitments and their follow-ups) and refreshers not
-    yet answered go; registrations, quiz answers and answered refreshers stay on the stub, so
-    totals still count them but nothing ties them to a person. Their reports lose their manager.
+    (reflections, those awaiting a login, commitments and their follow-ups), practice answers
+    (which count in no total) and refreshers not yet answered go; registrations, quiz answers
+    and answered refreshers stay on the stub, so totals still count them but nothing ties them
+    to a person. Their reports lose their manager.
     """
     from app.auth.models import AccountToken, UserSession
     from app.learning.models import Commitment, PendingReflection, Reflection
     from app.mail.models import MailMessage
+    from app.practice.models import PracticeAnswer, ScenarioRun
     from app.quiz.models import Refresher
 
     # Follow-ups go with their commitment (ON DELETE CASCADE).
-    for model in (Reflection, PendingReflection, Commitment, UserSession, AccountToken):
+    for model in (
+        Reflection,
+        PendingReflection,
+        Commitment,
+        PracticeAnswer,
+        ScenarioRun,
+        UserSession,
+        AccountToken,
+    ):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(
         delete(Refresher).where(Refresher.user_id == user.id, Refresher.answered_at.is_(None))

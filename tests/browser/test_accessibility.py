@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import ROOT
+from tests.browser.conftest import ROOT, log_in
 from tests.browser.test_learner import asked, live_demo  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
@@ -158,5 +158,51 @@ def test_admin_and_account_pages_have_no_wcag_violations(browser, live_demo, wid
     }])  # fmt: skip
     page.locator("form[enctype] button[type=submit]").click()
     check("import preview")
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_practice_pages_have_no_wcag_violations(browser, live_course, width):
+    """The lesson with a check and the scenario, in each state, on the test course."""
+    base, email = live_course
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+
+    log_in(page, base, email)
+    page.goto(f"{base}/modules/first-steps")
+    check("module with a scenario")
+    page.goto(f"{base}/modules/first-steps/lessons/practice")
+    check("lesson with a check")
+    page.get_by_role("button", name="Answer and read on").click()
+    page.locator(".error-summary").wait_for()
+    check("lesson check with errors")
+    page.get_by_label("Make a plan").check()
+    page.get_by_role("button", name="Answer and read on").click()
+    page.locator("#check-result").wait_for()
+    page.get_by_text("Feedback on the other options").click()
+    check("lesson check answered")
+    page.goto(f"{base}/modules/first-steps/scenario")
+    check("scenario")
+    page.get_by_role("button", name="Decide").click()
+    page.locator(".error-summary").wait_for()
+    check("scenario with errors")
+    for number, choice in enumerate(["You ask and listen", "What they mentioned"], start=1):
+        page.get_by_label(choice).check()
+        page.get_by_role("button", name="Decide").click()
+        page.locator(f"#step-{number}").wait_for()
+    check("scenario with consequences")
+    page.get_by_label("Thanks for now").check()
+    page.get_by_role("button", name="Decide").click()
+    page.locator("#debrief").wait_for()
+    check("scenario debrief")
+    page.get_by_role("button", name="Play again").click()
+    page.locator(".meta", has_text="Round 2").wait_for()
+    check("scenario played again")
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
