@@ -9,12 +9,24 @@ second SCO after the first has terminated (Moodle does, for SCORM 2004). Nothing
 fetches anything from the network, so it runs the same in an LMS, from a file share or unzipped
 on a laptop.
 
+Each attempt at a quiz draws one question of each pool and shuffles the options, in the
+browser. The page holds no readable answer key: per question only a salted SHA-256 of its sorted
+correct option ids, which the runtime compares with the hash of the learner's choice, and per
+option a sealed record (right or wrong, its place in quiz.yaml, its feedback) that the runtime
+opens once the question is answered. The options sit in the page in the order of their ids, not
+as authored (authors tend to put the right answer first). This keeps the key out of view-source;
+it is not a secret from someone who runs code in the browser, where any client-side quiz is
+judged.
+
 The same zip is written for the CLI and the admin download through ``write_scorm_package``,
 and it is byte-for-byte the same for the same course, standard, locale and module.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import posixpath
 import re
 import zipfile
@@ -28,7 +40,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from app.content.models import Course, Module, text_in
+from app.content.models import Course, Module, Option, Question, text_in
 from app.i18n import compile_catalogs
 
 HERE = Path(__file__).resolve().parent
@@ -225,6 +237,103 @@ def objective_id(module: Module) -> str:
     return module.id.replace("-", "_")
 
 
+@dataclass(frozen=True)
+class PageOption:
+    option: Option
+    sealed: str  # its record for the runtime to open once the question is answered
+
+
+@dataclass(frozen=True)
+class PageQuestion:
+    """A question as the package's page holds it; every variant of every pool is there, and
+    the runtime shows one per pool."""
+
+    number: int  # its pool's place in the quiz
+    question: Question
+    is_first_variant: bool  # what a page read without JavaScript shows
+    key: str
+    options: list[PageOption]
+
+
+def package_salt(identifier: str, scorm: ScormStandard, locale: str) -> str:
+    """The salt of one package's answer hashes and sealed records.
+
+    Derived, not random, so the zip stays the same bytes for the same input; it differs between
+    packages (course or module, version, standard, locale), so no hash carries over from one to
+    another. It is in the page, since the runtime needs it: no secret.
+    """
+    return hashlib.sha256(f"leda-scorm|{identifier}|{scorm.key}|{locale}".encode()).hexdigest()[:32]
+
+
+def _digest(*parts: str) -> bytes:
+    """SHA-256 of the parts joined by "|", as the runtime computes it (ids never hold a "|")."""
+    return hashlib.sha256("|".join(parts).encode()).digest()
+
+
+def answer_key(salt: str, module: Module, question: Question) -> str:
+    """What the page holds of the question's key: the runtime hashes the learner's choice the
+    same way (sorted option ids joined by ",") and compares."""
+    return _digest(salt, module.id, question.id, ",".join(sorted(question.correct_ids))).hex()
+
+
+def sealed_records(salt: str, module: Module, question: Question, locale: str) -> dict[str, str]:
+    """Per option id, base64 of ``[correct 0|1, place in quiz.yaml, feedback]`` as JSON, XORed
+    with a SHA-256 stream of the option's own.
+
+    All records of a question are padded with spaces to the same length, so neither their
+    length nor a shared opening ("Right, …") tells the right option from the others.
+    """
+    records = {
+        option.id: json.dumps(
+            [int(option.correct), place, text_in(option.feedback, locale)],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        ).encode()
+        for place, option in enumerate(question.options)
+    }
+    width = max(len(record) for record in records.values())
+    sealed = {}
+    for option_id, record in records.items():
+        stream = b"".join(
+            _digest(salt, module.id, question.id, option_id, str(block))
+            for block in range(-(-width // 32))
+        )[:width]
+        plain = record.ljust(width)
+        sealed[option_id] = base64.b64encode(
+            bytes(a ^ b for a, b in zip(plain, stream, strict=True))
+        ).decode()
+    return sealed
+
+
+def options_in_page_order(question: Question) -> list[Option]:
+    """The order the page holds the options in before the runtime shuffles them: by id, so the
+    source does not show the authored order; true/false keeps its "true", "false"."""
+    if question.type == "true_false":
+        return list(question.options)
+    return sorted(question.options, key=lambda option: option.id)
+
+
+def page_quiz(salt: str, module: Module, locale: str) -> list[PageQuestion]:
+    """Every question of the module, pool by pool in the quiz's order, as the page holds it."""
+    quiz = []
+    for number, pool in enumerate(module.pools, 1):
+        for position, question in enumerate(pool):
+            sealed = sealed_records(salt, module, question, locale)
+            quiz.append(
+                PageQuestion(
+                    number=number,
+                    question=question,
+                    is_first_variant=position == 0,
+                    key=answer_key(salt, module, question),
+                    options=[
+                        PageOption(option, sealed[option.id])
+                        for option in options_in_page_order(question)
+                    ],
+                )
+            )
+    return quiz
+
+
 def package_files(
     course: Course, scorm: ScormStandard, locale: str, modules: list[Module], whole_course: bool
 ) -> Iterator[tuple[str, bytes]]:
@@ -233,6 +342,7 @@ def package_files(
         **stylesheet_files(APP_STATIC, "css/leda.css"),
         "shared/css/leda-scorm.css": (EXPORT_STATIC / "css" / "leda-scorm.css").read_bytes(),
         "shared/js/leda-scorm.js": (EXPORT_STATIC / "js" / "leda-scorm.js").read_bytes(),
+        "shared/js/leda-sha256.js": (EXPORT_STATIC / "js" / "leda-sha256.js").read_bytes(),
     }
     if whole_course:
         version, title = course.version, text_in(course.title, locale)
@@ -240,6 +350,7 @@ def package_files(
     else:
         version, title = modules[0].version, text_in(modules[0].title, locale)
         identifier = f"{course.id}-{modules[0].id}-v{version}"
+    salt = package_salt(identifier, scorm, locale)
     values = {
         "course": course,
         "modules": modules,
@@ -257,8 +368,14 @@ def package_files(
         .get_template("export/scorm/sco.html")
         .render(
             **values,
-            lesson_body=lambda lesson, by: _demote_headings(text_in(lesson.body, locale), by),
+            # The whole scene: a package does not stop at the lesson's check (practice, unscored)
+            lesson_body=lambda lesson, by: _demote_headings(
+                "".join(text_in(part, locale) for part in (lesson.body, lesson.body_after) if part),
+                by,
+            ),
             ui=lambda key, **more: ui_text(key, locale, **more),
+            salt=salt,
+            quiz=lambda module: page_quiz(salt, module, locale),
         )
     )
     manifest = (

@@ -67,7 +67,7 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     check("lesson with a commitment")
     page.goto(f"{base}/journal")
     check("journal")
-    page.locator(".follow-up-answers a").first.click()
+    page.locator(".follow-up-replies a").first.click()
     page.wait_for_url(re.compile(r".*/journal/follow-ups/\d+"))
     check("follow-up")
     page.locator("main form button[type=submit]").click()

@@ -4,12 +4,13 @@ import io
 import posixpath
 import re
 import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
 from lxml import etree, html
 
-from app.content.models import LOCALES, Course, Module
+from app.content.models import LOCALES, Course, Module, Option
 from app.export import scorm
 from app.export.scorm import (
     SCHEMAS,
@@ -36,6 +37,7 @@ CP_NAMESPACE = {
 # An external parameter entity in a DTD: <!ENTITY % name PUBLIC 'id' 'file.dtd'>
 DTD_ENTITY = re.compile(r"""<!ENTITY\s+%\s+\S+\s+(?:PUBLIC\s+(["']).*?\1|SYSTEM)\s+(["'])(.+?)\2""")
 PACKAGES = [(standard, locale) for standard in SCORM_STANDARDS for locale in LOCALES]
+SCRIPTS = ["shared/js/leda-sha256.js", "shared/js/leda-scorm.js"]
 
 
 def official_schemas(standard: str) -> Path:
@@ -350,7 +352,7 @@ def test_stylesheet_brings_its_fonts_and_refuses_the_network(tmp_path: Path) -> 
 def check_page_basics(page: html.HtmlElement, standard: str, locale: str) -> None:
     assert page.get("lang") == locale
     assert page.find(".//meta[@name='viewport']") is not None
-    assert [s.get("src") for s in page.iter("script")] == ["shared/js/leda-scorm.js"]
+    assert [s.get("src") for s in page.iter("script")] == SCRIPTS
     assert list(page.iter("style")) == []
     for element in page.iter():
         assert not [a for a in element.attrib if a == "style" or a.startswith("on")], element
@@ -362,14 +364,21 @@ def check_page_basics(page: html.HtmlElement, standard: str, locale: str) -> Non
 
 
 def legends(page: html.HtmlElement, module: Module, locale: str) -> tuple[list[str], list[str]]:
-    """The quiz's question legends as the page has them, and as they should be."""
+    """The quiz's question legends as the page has them, and as they should be: every variant,
+    pool by pool, numbered by its pool (the runtime shows one of each)."""
     fieldsets = page.get_element_by_id(f"{module.id}_quiz").findall(".//form//fieldset")
     return [f.find("legend").text_content() for f in fieldsets], [
         f"{n}. {q.prompt[locale]} {ui_text('choose_all', locale)}"
         if q.type == "multiple"
         else f"{n}. {q.prompt[locale]}"
-        for n, q in enumerate((pool[0] for pool in module.pools), 1)
+        for n, pool in enumerate(module.pools, 1)
+        for q in pool
     ]
+
+
+def questions_shown_without_script(page: html.HtmlElement, module: Module) -> list[str]:
+    quiz = page.get_element_by_id(f"{module.id}_quiz")
+    return [q.get("data-question") for q in quiz.find_class("question") if q.get("hidden") is None]
 
 
 @pytest.mark.parametrize(("standard", "locale"), PACKAGES)
@@ -401,8 +410,10 @@ def test_the_course_page_has_a_menu_and_every_module_below_it(
         assert found == expected
         status = page.get_element_by_id(f"{module.id}_quiz").find_class("scorm-status")
         assert [region.get("role") for region in status] == ["status"]
+        # Read without JavaScript, the quiz shows the first variant of each pool.
+        assert questions_shown_without_script(page, module) == [p[0].id for p in module.pools]
     assert len(list(page.iter("input"))) == sum(
-        len(pool[0].options) for m in modules for pool in m.pools
+        len(q.options) for m in modules for q in m.questions
     )
     assert sorted(view.get("id") for view in page.find_class("scorm-view")) == sorted(
         ["menu"]
@@ -440,7 +451,7 @@ def test_lesson_headings_sit_below_the_lesson_title_and_raw_html_stays_text(
     assert [h.text_content() for h in lesson.iter(title)] == ["Welcome"]
     assert lesson.find(f".//div[@class='lesson-body']/{body}").text_content() == "Welcome (en)"
     assert "<script>alert(1)</script>" in lesson.text_content()
-    assert [s.get("src") for s in page.iter("script")] == ["shared/js/leda-scorm.js"]
+    assert [s.get("src") for s in page.iter("script")] == SCRIPTS
 
 
 def test_package_words_come_from_the_catalogs_in_the_packages_locale() -> None:
@@ -448,6 +459,154 @@ def test_package_words_come_from_the_catalogs_in_the_packages_locale() -> None:
     assert ui_text("score", "sv", pass_mark=80) == (
         "Du fick {raw} av {max} poäng ({percent} %). Gränsen för godkänt är 80 %."
     )
+
+
+# --- no readable answer key --------------------------------------------------------------
+
+KEY_CASES = [
+    pytest.param(of, standard, locale, module, id=f"{of}-{standard}-{locale}-{module or 'course'}")
+    for of in ("test", "real")
+    for standard in SCORM_STANDARDS
+    for locale in LOCALES
+    for module in (None, "first-steps" if of == "test" else "self-care")
+]
+# A word that would give the key away, next to an option id, either way round ("true" is
+# no such word: it is the id of an option of every true/false question).
+KEY_WORDS = r"correct|right|key|answer"
+
+
+def package_for_key_check(
+    make_package: MakePackage,
+    course: Course,
+    real_course: Course,
+    of: str,
+    standard: str,
+    locale: str,
+    module: str | None,
+) -> tuple[zipfile.ZipFile, list[Module]]:
+    chosen = course if of == "test" else real_course
+    modules = chosen.modules if module is None else [chosen.module(module)]
+    return make_package(standard, locale, chosen, module), modules
+
+
+def own_files(package: zipfile.ZipFile) -> dict[str, str]:
+    """The package's files but the official control documents, as text."""
+    return {
+        name: package.read(name).decode("utf-8")
+        for name in package.namelist()
+        if not name.endswith((".xsd", ".dtd"))
+    }
+
+
+@pytest.mark.parametrize(("of", "standard", "locale", "module"), KEY_CASES)
+def test_no_file_of_the_package_holds_a_readable_answer_key(
+    make_package: MakePackage,
+    course: Course,
+    real_course: Course,
+    of: str,
+    standard: str,
+    locale: str,
+    module: str | None,
+) -> None:
+    package, modules = package_for_key_check(
+        make_package, course, real_course, of, standard, locale, module
+    )
+    files = own_files(package)
+    correct_ids = "|".join(
+        sorted({re.escape(i) for m in modules for q in m.questions for i in q.correct_ids})
+    )
+    near_a_key_word = re.compile(
+        rf"(?:{KEY_WORDS})\W{{0,3}}(?:{correct_ids})\b|\b(?:{correct_ids})\W{{0,3}}(?:{KEY_WORDS})",
+        re.IGNORECASE,
+    )
+
+    assert set(files) == {
+        "imsmanifest.xml",
+        "index.html",
+        "shared/css/leda.css",
+        "shared/css/leda-scorm.css",
+        "shared/js/leda-scorm.js",
+        "shared/js/leda-sha256.js",
+    }
+    for name, text in files.items():
+        assert "data-correct" not in text, name
+        assert not re.search(r"""["']?correct["']?\s*:\s*(true|1\b|\[)""", text), name
+        for m in modules:
+            for question in m.questions:
+                for option in question.options:
+                    # The feedback says whether the option is right: sealed, never in the clear.
+                    feedback = option.feedback[locale]
+                    assert feedback not in text and escape(feedback) not in text, (name, feedback)
+        assert near_a_key_word.search(text) is None, name
+
+
+def option_shape(item: html.HtmlElement, option: Option, locale: str) -> str:
+    """An option's HTML with its id, its text and its sealed record taken out."""
+    markup = html.tostring(item, encoding="unicode", with_tail=False)
+    markup = markup.replace(escape(option.text[locale], quote=False), "TEXT")
+    markup = re.sub(rf'(?<=[_"]){re.escape(option.id)}(?=")', "ID", markup)
+    return re.sub(r'data-feedback="[^"]*"', 'data-feedback="SEALED"', markup)
+
+
+@pytest.mark.parametrize(("of", "standard", "locale", "module"), KEY_CASES)
+def test_the_page_does_not_tell_the_right_option_from_the_others(
+    make_package: MakePackage,
+    course: Course,
+    real_course: Course,
+    of: str,
+    standard: str,
+    locale: str,
+    module: str | None,
+) -> None:
+    """Per question, every option's markup is the same but for its id and text; the sealed
+    records are of one length; the options stand in the order of their ids, not as authored
+    (where the right one tends to come first). Per question the key is one hash, no two alike."""
+    package, modules = package_for_key_check(
+        make_package, course, real_course, of, standard, locale, module
+    )
+    page = html.fromstring(package.read("index.html"))
+    keys = []
+    for m in modules:
+        elements = page.get_element_by_id(f"{m.id}_quiz").find_class("question")
+        assert [e.get("data-question") for e in elements] == [q.id for p in m.pools for q in p]
+        for element in elements:
+            question = m.question(element.get("data-question"))
+            choices = element.findall("fieldset/ul/li")
+            feedback = element.find_class("feedback-list")[0].findall("li")
+            ids = [choice.find("input").get("value") for choice in choices]
+            sealed = [item.get("data-feedback") for item in feedback]
+
+            assert ids == (
+                ["true", "false"]
+                if question.type == "true_false"
+                else sorted(o.id for o in question.options)
+            )
+            assert [item.get("data-option") for item in feedback] == ids
+            for items in (choices, feedback):
+                shapes = {
+                    option_shape(item, question.option(option_id), locale)
+                    for item, option_id in zip(items, ids, strict=True)
+                }
+                assert len(shapes) == 1, shapes
+            assert len({len(record) for record in sealed}) == 1, sealed
+            assert len(set(sealed)) == len(sealed)
+            assert re.fullmatch(r"[0-9a-f]{64}", element.get("data-key"))
+            keys.append(element.get("data-key"))
+    assert len(set(keys)) == len(keys)
+
+
+def test_each_package_has_a_salt_of_its_own(make_package: MakePackage) -> None:
+    """A hash from one package says nothing about another; the same package, the same bytes."""
+    salts = {
+        html.fromstring(make_package(standard, locale, module=module).read("index.html"))
+        .get_element_by_id("main")
+        .get("data-salt")
+        for standard, locale in PACKAGES
+        for module in (None, "first-steps")
+    }
+
+    assert len(salts) == len(PACKAGES) * 2
+    assert all(re.fullmatch(r"[0-9a-f]{32}", salt) for salt in salts)
 
 
 # --- the real course -----------------------------------------------------------
@@ -465,3 +624,13 @@ def test_the_real_course_exports_valid_packages(
         assert [section.get("id") for section in page.find_class("scorm-module")] == (
             [m.id for m in real_course.modules] if module is None else [module]
         )
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_a_lesson_with_a_check_is_in_the_package_whole(
+    make_package: MakePackage, course: Course, standard: str, locale: str
+) -> None:
+    """A package has no practice checks; it shows the whole scene, before and after the check."""
+    page = make_package(standard, locale, course).read("index.html").decode()
+    assert f"<p>Practice lesson body in {locale}.</p>" in page
+    assert f"<p>After the check in {locale}.</p>" in page

@@ -10,12 +10,13 @@ time zone is Oslo's, so session times and interaction times can be asserted exac
 
 import copy
 import functools
+import hashlib
 import json
 import re
 import shutil
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -44,12 +45,37 @@ pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed"),
 ]
 
-# The fixture module's quiz: capital (single, 1 point), nordic (multiple, 2), water (true/false, 1).
-FAILING = {"capital": ["bergen"], "nordic": ["sweden", "iceland"], "water": ["true"]}  # 3 of 4
-PASSING = {"capital": ["oslo"], "nordic": ["sweden", "iceland"], "water": ["true"]}  # 4 of 4
+# The fixture module's quiz: three pools of two variants, one of each asked per attempt:
+# capital (single, 1 point: capital, capital-sweden), nordic (multiple, 2: nordic,
+# nordic-capitals), water (true/false, 1: water, ice). The page shows which variants an attempt
+# drew and in what order; the tests read that and answer the pools they name wrongly, the
+# others rightly.
+FAILING = frozenset({"capital"})  # 3 of 4
+PASSING = frozenset()  # 4 of 4
 # next-steps (the two-module course's second) has capital and nordic only, and passes at 50 %.
-NEXT_ALL = {"capital": ["oslo"], "nordic": ["sweden", "iceland"]}  # 3 of 3
-NEXT_SOME = {"capital": ["bergen"], "nordic": ["sweden", "iceland"]}  # 2 of 3: 66.66 %
+NEXT_ALL = frozenset()  # 3 of 3
+NEXT_SOME = frozenset({"capital"})  # 2 of 3: 66.66 %
+# Each variant as the LMS records it, answered wrongly (as wrong_answer does) and rightly: its
+# interaction type, SCORM 1.2 letters (the options' places in quiz.yaml, whatever order the page
+# showed) and SCORM 2004 responses (option ids, also in the order of quiz.yaml).
+RECORDED = {
+    "capital": ("choice", ("b", "a"), ("bergen", "oslo")),
+    "capital-sweden": ("choice", ("b", "a"), ("gothenburg", "stockholm")),
+    "nordic": ("choice", ("c", "a,b"), ("spain", "sweden[,]iceland")),
+    "nordic-capitals": ("choice", ("c", "a,b"), ("berlin", "helsinki[,]copenhagen")),
+    "water": ("true-false", ("f", "t"), ("false", "true")),
+    "ice": ("true-false", ("f", "t"), ("false", "true")),
+}
+# A question's place in the page's quiz (pool by pool), as suspend data remembers it.
+PLACE = {"capital": 0, "capital-sweden": 1, "nordic": 2, "nordic-capitals": 3, "water": 4, "ice": 5}
+POOL = {
+    "capital": "capital",
+    "capital-sweden": "capital",
+    "nordic": "nordic",
+    "nordic-capitals": "nordic",
+    "water": "water",
+    "ice": "water",
+}
 FAILED_TEXT = {
     "nb": "Ikke bestått ennå. Du fikk 3 av 4 poeng (75 %). Beståttgrensen er 80 %.",
     "sv": "Inte godkänd än. Du fick 3 av 4 poäng (75 %). Gränsen för godkänt är 80 %.",
@@ -231,32 +257,90 @@ def read_lessons(sco: Page | FrameLocator, module: Module, locale: str) -> None:
             expect_view(sco, f"{module.id}_quiz")
 
 
+def shown(sco: Page | FrameLocator, module_id: str) -> dict[str, list[str]]:
+    """The questions the module's quiz shows now, in order, each with its option ids in the
+    order shown."""
+    return dict(
+        sco.locator(f"#{module_id}_quiz .question:not([hidden])").evaluate_all(
+            """questions => questions.map(q => [q.dataset.question,
+                Array.from(q.querySelectorAll("fieldset input"), input => input.value)])"""
+        )
+    )
+
+
+def answers_for(
+    module: Module, question_ids: Iterable[str], wrong: Collection[str]
+) -> dict[str, list[str]]:
+    """The options to tick: a wrong answer in the pools named, the right one in the others."""
+    answers = {}
+    for question_id in question_ids:
+        question = module.question(question_id)
+        right = [o.id for o in question.options if o.correct]
+        answers[question_id] = wrong_answer(question) if question.pool_id in wrong else right
+    return answers
+
+
 def answer(
     sco: Page | FrameLocator,
-    module_id: str,
-    answers: dict[str, list[str]],
+    module: Module,
+    wrong: Collection[str],
     *,
     by_script: bool = False,
 ) -> str:
-    """Tick the answers in the module's quiz, submit, and return what its status region says.
+    """Answer the questions the module's quiz shows, wrongly in the pools named and rightly in
+    the others; submit, and return what its status region says.
 
     ``by_script`` ticks them all in one call instead of one click each, for sweeps over the
     real course where dozens of clicks per quiz would only make the test slow.
     """
-    quiz = sco.locator(f"#{module_id}_quiz")
+    answers = answers_for(module, shown(sco, module.id), wrong)
+    quiz = sco.locator(f"#{module.id}_quiz")
     if by_script:
         quiz.evaluate(
             """(quiz, [module, answers]) => Object.entries(answers).forEach(([question, options]) =>
                 options.forEach((option) => {
                     quiz.querySelector(`#${module}_q_${question}_${option}`).checked = true; }))""",
-            [module_id, answers],
+            [module.id, answers],
         )
     else:
         for question_id, option_ids in answers.items():
             for option_id in option_ids:
-                sco.locator(f"#{module_id}_q_{question_id}_{option_id}").check()
+                sco.locator(f"#{module.id}_q_{question_id}_{option_id}").check()
     quiz.locator(".quiz-submit").click()
     return quiz.locator(".scorm-status").inner_text()
+
+
+def feedback_shown(sco: Page | FrameLocator, module_id: str) -> dict[str, list[list[Any]]]:
+    """Per question shown, its feedback as the learner reads it: per option, in the order
+    shown, [id, "your answer" shown, right or wrong, the option's feedback]."""
+    return dict(
+        sco.locator(f"#{module_id}_quiz .question:not([hidden])").evaluate_all(
+            """questions => questions.map(q => [q.dataset.question,
+                Array.from(q.querySelectorAll(".feedback-list li"), li => [li.dataset.option,
+                    !li.querySelector(".scorm-chosen").hidden,
+                    li.querySelector(".scorm-rightness").textContent,
+                    li.querySelector(".scorm-option-feedback").textContent])])"""
+        )
+    )
+
+
+def expected_feedback(
+    module: Module, asked: dict[str, list[str]], wrong: Collection[str], locale: str
+) -> dict[str, list[list[Any]]]:
+    chosen = answers_for(module, asked, wrong)
+    feedback = {}
+    for question_id, option_ids in asked.items():
+        question = module.question(question_id)
+        feedback[question_id] = [
+            [
+                option.id,
+                option.id in chosen[question_id],
+                ui_text("right_answer" if option.correct else "wrong_answer", locale),
+                option.feedback[locale],
+            ]
+            for option in map(question.option, option_ids)
+        ]
+    return feedback
 
 
 def back_to_menu(sco: FrameLocator, module_id: str) -> None:
@@ -264,11 +348,11 @@ def back_to_menu(sco: FrameLocator, module_id: str) -> None:
     expect_view(sco, "menu")
 
 
-def take(sco: FrameLocator, module: Module, answers: dict[str, list[str]]) -> str:
+def take(sco: FrameLocator, module: Module, wrong: Collection[str]) -> str:
     """From the menu: open the module, read every lesson, answer the quiz, back to the menu."""
     open_module(sco, module.id)
     read_lessons(sco, module, "en")
-    result = answer(sco, module.id, answers)
+    result = answer(sco, module, wrong)
     back_to_menu(sco, module.id)
     return result
 
@@ -338,6 +422,48 @@ def interaction_2004(
     }
 
 
+def recorded(
+    standard: str, objective: str, question_id: str, is_right: bool, time: str
+) -> dict[str, Any]:
+    """The interaction an answer to this variant should leave (see RECORDED)."""
+    kind, letters, ids = RECORDED[question_id]
+    points = 2 if POOL[question_id] == "nordic" else 1
+    if standard == "1.2":
+        result = "correct" if is_right else "wrong"
+        return interaction_12(
+            f"{objective}.{question_id.replace('-', '_')}",
+            kind,
+            letters[is_right],
+            result,
+            letters[True],
+            points,
+            time,
+        )
+    result = "correct" if is_right else "incorrect"
+    return interaction_2004(
+        f"{objective}.{question_id.replace('-', '_')}",
+        kind,
+        ids[is_right],
+        result,
+        ids[True],
+        points,
+        time,
+    )
+
+
+def attempts_recorded(
+    standard: str, objective: str, attempts: list[tuple[Iterable[str], Collection[str], str]]
+) -> dict[str, dict[str, Any]]:
+    """The interactions of these attempts, each (questions asked, pools answered wrongly, time),
+    numbered as cmi.interactions are."""
+    interactions = [
+        recorded(standard, objective, question_id, POOL[question_id] not in wrong, time)
+        for asked, wrong, time in attempts
+        for question_id in asked
+    ]
+    return {str(i): interaction for i, interaction in enumerate(interactions)}
+
+
 def reported(standard: str, data: dict[str, Any]) -> dict[str, Any]:
     """The part of the cmi data a SCO writes, without the interactions."""
     if standard == "1.2":
@@ -363,25 +489,57 @@ def reported(standard: str, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def state(version: int, seen: list[str], tries: int, points: int | None) -> dict[str, Any]:
-    return {"version": version, "seen": seen, "tries": tries, "points": points}
+def state(
+    version: int, seen: list[str], tries: int, points: int | None, asked: Iterable[int] = ()
+) -> dict[str, Any]:
+    """A module's suspend data; ``asked`` holds the places of the questions answered."""
+    return {
+        "version": version,
+        "seen": seen,
+        "tries": tries,
+        "points": points,
+        "asked": list(asked),
+    }
+
+
+def places(*attempts: Iterable[str]) -> list[int]:
+    """The places in first-steps of the questions these attempts asked, as suspend data has them."""
+    return sorted({PLACE[question_id] for asked in attempts for question_id in asked})
 
 
 # --- one module, start to finish ----------------------------------------------------------
+
+
+def expect_one_question_per_pool(sco: FrameLocator, module: Module, locale: str) -> None:
+    """The quiz asks one variant of each pool, numbered as the pools are."""
+    asked = shown(sco, module.id)
+    assert [POOL[question_id] for question_id in asked] == ["capital", "nordic", "water"]
+    legends = sco.locator(f"#{module.id}_quiz .question:not([hidden]) legend")
+    prompts = [
+        f"{n}. {question.prompt[locale]}"
+        + (f" {ui_text('choose_all', locale)}" if question.type == "multiple" else "")
+        for n, question in enumerate(map(module.question, asked), 1)
+    ]
+    expect(legends).to_have_text(prompts, use_inner_text=True)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_scorm_12_learner_reads_fails_then_passes(
     page: Page, site: Site, published: dict, course: Course, locale: str
 ) -> None:
+    module = course.modules[0]
     sco = launch(page, site, "1.2", published[("1.2", locale)])
     expect_view(sco, "menu")
     expect(sco.locator("[data-status-of=first-steps]")).to_have_text(ui_text("status_new", locale))
     open_module(sco, "first-steps")
-    read_lessons(sco, course.modules[0], locale)
+    read_lessons(sco, module, locale)
 
     page.clock.set_fixed_time(START + timedelta(seconds=30))
-    assert answer(sco, "first-steps", FAILING) == FAILED_TEXT[locale]
+    expect_one_question_per_pool(sco, module, locale)
+    first = shown(sco, "first-steps")
+    assert answer(sco, module, FAILING) == FAILED_TEXT[locale]
+    # The feedback, opened from its sealed records once answered, in the order shown.
+    assert feedback_shown(sco, "first-steps") == expected_feedback(module, first, FAILING, locale)
     # Not "failed": the learner may try again, and an LMS takes "failed" as a finished attempt.
     assert cmi(page)["core"]["lesson_status"] == "incomplete"
     assert cmi(page)["core"]["score"] == {"raw": "75", "min": "0", "max": "100"}
@@ -389,7 +547,12 @@ def test_scorm_12_learner_reads_fails_then_passes(
     expect(sco.locator("#first-steps_quiz .quiz-retry")).to_be_focused()
     sco.locator("#first-steps_quiz .quiz-retry").click()
     page.clock.set_fixed_time(START + timedelta(seconds=60))
-    assert answer(sco, "first-steps", PASSING) == PASSED_TEXT[locale]
+    # The retake asks the other variant of each pool.
+    expect_one_question_per_pool(sco, module, locale)
+    second = shown(sco, "first-steps")
+    assert set(second) == set(PLACE) - set(first)
+    assert answer(sco, module, PASSING) == PASSED_TEXT[locale]
+    assert feedback_shown(sco, "first-steps") == expected_feedback(module, second, PASSING, locale)
     expect(sco.locator("#first-steps_quiz .quiz-retry")).to_be_hidden()
     back_to_menu(sco, "first-steps")
     expect(sco.locator("[data-status-of=first-steps]")).to_have_text(
@@ -403,18 +566,15 @@ def test_scorm_12_learner_reads_fails_then_passes(
         "score": {"raw": "100", "min": "0", "max": "100"},
         "exit": "",
         "session_time": "00:01:35",
-        "suspend_data": {"modules": {"first-steps": state(3, ["welcome", "practice"], 2, 4)}},
+        "suspend_data": {
+            "modules": {"first-steps": state(3, ["welcome", "practice"], 2, 4, [0, 1, 2, 3, 4, 5])}
+        },
         "objectives": {"0": objective_12("first_steps", "passed", "100")},
     }
     # SCORM 1.2 times are the learner's local time of day: 10:00 UTC is 11:00 in Oslo.
-    assert data["interactions"] == {
-        "0": interaction_12("first_steps.capital", "choice", "b", "wrong", "a", 1, "11:00:30"),
-        "1": interaction_12("first_steps.nordic", "choice", "a,b", "correct", "a,b", 2, "11:00:30"),
-        "2": interaction_12("first_steps.water", "true-false", "t", "correct", "t", 1, "11:00:30"),
-        "3": interaction_12("first_steps.capital", "choice", "a", "correct", "a", 1, "11:01:00"),
-        "4": interaction_12("first_steps.nordic", "choice", "a,b", "correct", "a,b", 2, "11:01:00"),
-        "5": interaction_12("first_steps.water", "true-false", "t", "correct", "t", 1, "11:01:00"),
-    }
+    assert data["interactions"] == attempts_recorded(
+        "1.2", "first_steps", [(first, FAILING, "11:00:30"), (second, PASSING, "11:01:00")]
+    )
     assert page.evaluate("lmsErrors") == []
 
 
@@ -422,12 +582,16 @@ def test_scorm_12_learner_reads_fails_then_passes(
 def test_scorm_2004_learner_reads_fails_then_passes(
     page: Page, site: Site, published: dict, course: Course, locale: str
 ) -> None:
+    module = course.modules[0]
     sco = launch(page, site, "2004", published[("2004", locale)])
     open_module(sco, "first-steps")
-    read_lessons(sco, course.modules[0], locale)
+    read_lessons(sco, module, locale)
 
     page.clock.set_fixed_time(START + timedelta(seconds=30))
-    assert answer(sco, "first-steps", FAILING) == FAILED_TEXT[locale]
+    expect_one_question_per_pool(sco, module, locale)
+    first = shown(sco, "first-steps")
+    assert answer(sco, module, FAILING) == FAILED_TEXT[locale]
+    assert feedback_shown(sco, "first-steps") == expected_feedback(module, first, FAILING, locale)
     # Not completed while a quiz is left to pass: an LMS takes a completed SCO as finished.
     assert (cmi(page)["completion_status"], cmi(page)["success_status"]) == (
         "incomplete",
@@ -439,7 +603,11 @@ def test_scorm_2004_learner_reads_fails_then_passes(
     }
     sco.locator("#first-steps_quiz .quiz-retry").click()
     page.clock.set_fixed_time(START + timedelta(seconds=60))
-    assert answer(sco, "first-steps", PASSING) == PASSED_TEXT[locale]
+    expect_one_question_per_pool(sco, module, locale)
+    second = shown(sco, "first-steps")
+    assert set(second) == set(PLACE) - set(first)
+    assert answer(sco, module, PASSING) == PASSED_TEXT[locale]
+    assert feedback_shown(sco, "first-steps") == expected_feedback(module, second, PASSING, locale)
     data = leave(page, START + timedelta(seconds=95))
 
     assert reported("2004", data) == {
@@ -449,54 +617,156 @@ def test_scorm_2004_learner_reads_fails_then_passes(
         "score": {"scaled": "1", "raw": "100", "min": "0", "max": "100"},
         "exit": "normal",
         "session_time": "PT1M35S",
-        "suspend_data": {"modules": {"first-steps": state(3, ["welcome", "practice"], 2, 4)}},
+        "suspend_data": {
+            "modules": {"first-steps": state(3, ["welcome", "practice"], 2, 4, [0, 1, 2, 3, 4, 5])}
+        },
         "objectives": {"0": objective_2004("first_steps", "completed", "passed", "1", "100")},
     }
-    first, second = "2030-01-01T10:00:30.00Z", "2030-01-01T10:01:00.00Z"
-    assert data["interactions"] == {
-        "0": interaction_2004(
-            "first_steps.capital", "choice", "bergen", "incorrect", "oslo", 1, first
-        ),
-        "1": interaction_2004(
-            "first_steps.nordic",
-            "choice",
-            "sweden[,]iceland",
-            "correct",
-            "sweden[,]iceland",
-            2,
-            first,
-        ),
-        "2": interaction_2004(
-            "first_steps.water", "true-false", "true", "correct", "true", 1, first
-        ),
-        "3": interaction_2004(
-            "first_steps.capital", "choice", "oslo", "correct", "oslo", 1, second
-        ),
-        "4": interaction_2004(
-            "first_steps.nordic",
-            "choice",
-            "sweden[,]iceland",
-            "correct",
-            "sweden[,]iceland",
-            2,
-            second,
-        ),
-        "5": interaction_2004(
-            "first_steps.water", "true-false", "true", "correct", "true", 1, second
-        ),
-    }
+    assert data["interactions"] == attempts_recorded(
+        "2004",
+        "first_steps",
+        [
+            (first, FAILING, "2030-01-01T10:00:30.00Z"),
+            (second, PASSING, "2030-01-01T10:01:00.00Z"),
+        ],
+    )
+    assert page.evaluate("lmsErrors") == []
+
+
+# --- drawing from pools, shuffling, the sealed key ----------------------------------------
+
+
+# An interaction's time when the clock stands at START (1.2: the learner's time of day in Oslo).
+AT_START = {"1.2": "11:00:00", "2004": "2030-01-01T10:00:00.00Z"}
+
+
+def retry(sco: FrameLocator, module_id: str) -> None:
+    sco.locator(f"#{module_id}_quiz .quiz-retry").click()
+    expect(sco.locator(f"#{module_id}_quiz .quiz-submit")).to_be_visible()
+
+
+@pytest.mark.parametrize("standard", SCORM_STANDARDS)
+def test_each_attempt_shows_the_options_in_an_order_of_its_own(
+    page: Page, site: Site, published: dict, course: Course, standard: str
+) -> None:
+    """Options but true/false come in a new order per attempt: retrying until each 3-option
+    question has been shown in two orders, which a fair shuffle fails to reach in 30 attempts
+    with a probability below 1 in 10⁶. The feedback follows the order shown; what the LMS gets
+    follows quiz.yaml whatever the order."""
+    module = course.modules[0]
+    three_options = [q.id for q in module.questions if len(q.options) == 3]
+    assert three_options == ["nordic", "nordic-capitals"]
+    sco = launch(page, site, standard, published[(standard, "en")])
+    open_module(sco, module.id)
+    sco.locator(".scorm-contents a[href='#first-steps_quiz']").click()
+    orders: dict[str, set[tuple[str, ...]]] = {q.id: set() for q in module.questions}
+    attempts = []
+    for attempt in range(30):
+        if attempt:
+            retry(sco, module.id)
+        asked = shown(sco, module.id)
+        for question_id, option_ids in asked.items():
+            question = module.question(question_id)
+            assert sorted(option_ids) == sorted(o.id for o in question.options)
+            if question.type == "true_false":
+                assert option_ids == ["true", "false"]
+            orders[question_id].add(tuple(option_ids))
+        assert answer(sco, module, FAILING) == FAILED_TEXT["en"]
+        assert feedback_shown(sco, module.id) == expected_feedback(module, asked, FAILING, "en")
+        attempts.append((asked, FAILING, AT_START[standard]))
+        if all(len(orders[question_id]) >= 2 for question_id in three_options):
+            break
+    data = leave(page, START + timedelta(minutes=1))
+
+    assert all(len(orders[question_id]) >= 2 for question_id in three_options), orders
+    assert data["interactions"] == attempts_recorded(standard, "first_steps", attempts)
     assert page.evaluate("lmsErrors") == []
 
 
 @pytest.mark.parametrize("standard", SCORM_STANDARDS)
+def test_a_retake_asks_the_variants_not_yet_answered_also_in_a_later_session(
+    page: Page, site: Site, published: dict, course: Course, standard: str
+) -> None:
+    module = course.modules[0]
+    sco_url = published[(standard, "en")]
+    sco = launch(page, site, standard, sco_url)
+    open_module(sco, module.id)
+    sco.locator(".scorm-contents a[href='#first-steps_quiz']").click()
+    first = shown(sco, module.id)
+    answer(sco, module, FAILING)
+    stored = leave(page, START + timedelta(seconds=30))
+    assert reported(standard, stored)["suspend_data"] == {
+        "modules": {"first-steps": state(3, [], 1, 3, places(first))}
+    }
+
+    (stored["core"] if standard == "1.2" else stored)["entry"] = "resume"
+    sco = launch(page, site, standard, sco_url, stored)
+    expect_view(sco, "first-steps_quiz")  # the bookmark
+    second = shown(sco, module.id)
+    assert set(second) == set(PLACE) - set(first)
+    answer(sco, module, FAILING)
+    # Every variant has been asked: the next attempt draws from them all, one per pool.
+    retry(sco, module.id)
+    expect_one_question_per_pool(sco, module, "en")
+    third = shown(sco, module.id)
+    assert answer(sco, module, PASSING) == PASSED_TEXT["en"]
+    data = leave(page, START + timedelta(seconds=60))
+
+    assert reported(standard, data)["suspend_data"] == {
+        "modules": {"first-steps": state(3, [], 3, 4, [0, 1, 2, 3, 4, 5])}
+    }
+    # The second session starts with the clock where the first one left it.
+    at, later = {
+        "1.2": ("11:00:00", "11:00:30"),
+        "2004": ("2030-01-01T10:00:00.00Z", "2030-01-01T10:00:30.00Z"),
+    }[standard]
+    assert data["interactions"] == attempts_recorded(
+        standard,
+        "first_steps",
+        [(first, FAILING, at), (second, FAILING, later), (third, (), later)],
+    )
+    assert page.evaluate("lmsErrors") == []
+
+
+def test_a_quiz_only_looked_at_counts_no_question_as_asked(
+    page: Page, site: Site, published: dict
+) -> None:
+    """Only an answered question is asked, as in the web app: opening the quiz and leaving
+    draws again next time, from every variant."""
+    sco = launch(page, site, "2004", published[("2004", "en")])
+    open_module(sco, "first-steps")
+    sco.locator(".scorm-contents a[href='#first-steps_quiz']").click()
+    data = leave(page, START + timedelta(seconds=10))
+
+    assert reported("2004", data)["suspend_data"] == {
+        "modules": {"first-steps": state(3, [], 0, None)}
+    }
+
+
+def test_the_runtimes_sha256_agrees_with_pythons(page: Page) -> None:
+    """Every padding case (lengths around the 56- and 64-byte block edges, several blocks) and
+    text beyond ASCII, as the runtime hashes it."""
+    page.set_content("<!doctype html><title>sha256</title>")
+    page.add_script_tag(path=str(ROOT / "app" / "export" / "static" / "js" / "leda-sha256.js"))
+    texts = ["", "abc", "æøå ÆØÅ äö – ✓", *("x" * n for n in range(1, 200))]
+    found = page.evaluate(
+        """texts => texts.map(text => Array.from(window.ledaSha256(new TextEncoder().encode(text)),
+            b => b.toString(16).padStart(2, "0")).join(""))""",
+        texts,
+    )
+
+    assert found == [hashlib.sha256(text.encode()).hexdigest() for text in texts]
+
+
+@pytest.mark.parametrize("standard", SCORM_STANDARDS)
 def test_a_passed_quiz_without_the_lessons_does_not_count(
-    page: Page, site: Site, published: dict, standard: str
+    page: Page, site: Site, published: dict, course: Course, standard: str
 ) -> None:
     """The web app's rule: a module counts when every lesson is done and the quiz passed."""
     sco = launch(page, site, standard, published[(standard, "en")])
     open_module(sco, "first-steps")
     sco.locator(".scorm-contents a[href='#first-steps_quiz']").click()
-    assert answer(sco, "first-steps", PASSING) == PASSED_TEXT["en"]
+    assert answer(sco, course.modules[0], PASSING) == PASSED_TEXT["en"]
     back_to_menu(sco, "first-steps")
     expect(sco.locator("[data-status-of=first-steps]")).to_have_text("Quiz passed, lessons left")
     data = leave(page, START + timedelta(seconds=20))
@@ -534,12 +804,13 @@ def test_every_module_taken_in_one_session_is_recorded(
         "Passed. You scored 3 of 3 points (100 %). The pass mark is 50 %."
     )
     expect(sco.locator("[data-status-of=next-steps]")).to_have_text("Passed")
+    asked = shown(sco, "first-steps")
     data = leave(page, START + timedelta(minutes=3))
 
     suspend = {
         "modules": {
-            "first-steps": state(3, ["welcome", "practice"], 1, 4),
-            "next-steps": state(1, ["welcome", "practice"], 1, 3),
+            "first-steps": state(3, ["welcome", "practice"], 1, 4, places(asked)),
+            "next-steps": state(1, ["welcome", "practice"], 1, 3, [0, 1]),
         }
     }
     # raw 100 between min 0 and max 100: 100 % under a grade of raw against 100, as Moodle has.
@@ -571,10 +842,7 @@ def test_every_module_taken_in_one_session_is_recorded(
             },
         }
     ids = [interaction["id"] for interaction in data["interactions"].values()]
-    assert ids == [
-        "first_steps.capital",
-        "first_steps.nordic",
-        "first_steps.water",
+    assert ids == [f"first_steps.{q.replace('-', '_')}" for q in asked] + [
         "next_steps.capital",
         "next_steps.nordic",
     ]
@@ -622,7 +890,7 @@ def test_the_course_score_is_the_share_of_all_points_truncated(
 
 @pytest.mark.parametrize("standard", SCORM_STANDARDS)
 def test_reload_resumes_at_the_bookmark(
-    page: Page, site: Site, published: dict, standard: str
+    page: Page, site: Site, published: dict, course: Course, standard: str
 ) -> None:
     sco_url = published[(standard, "en")]
     sco = launch(page, site, standard, sco_url)
@@ -647,7 +915,7 @@ def test_reload_resumes_at_the_bookmark(
     expect_view(sco, "first-steps_lesson_practice")
     expect(sco.locator(".scorm-contents a[aria-current]")).to_have_text("Practice")
     sco.locator("#first-steps_lesson_practice a[rel=next]").click()
-    answer(sco, "first-steps", PASSING)
+    answer(sco, course.modules[0], PASSING)
     after = reported(standard, leave(page, START + timedelta(seconds=70)))
     if standard == "1.2":
         assert (after["lesson_status"], after["exit"]) == ("passed", "")
@@ -718,7 +986,8 @@ def test_a_relaunch_in_review_mode_changes_nothing_and_shows_the_results(
     expect(quiz.locator(".scorm-status")).to_have_text(PASSED_TEXT["en"])
     expect(quiz.locator(".quiz-submit")).to_be_hidden()
     expect(quiz.locator(".quiz-retry")).to_be_hidden()
-    expect(quiz.locator("#first-steps_q_capital_bergen")).to_be_disabled()
+    expect(quiz.locator(".question:not([hidden]) input")).to_have_count(7)
+    expect(quiz.locator("input:enabled")).to_have_count(0)
     after = leave(page, START + timedelta(minutes=5))
 
     assert after == starting
@@ -737,12 +1006,12 @@ def test_a_module_package_records_the_module_alone(
     sco = launch(page, site, standard, two_modules[(standard, "next-steps")])
     expect(sco.locator("#menu")).to_have_count(0)
     read_lessons(sco, module, "en")
-    assert answer(sco, "next-steps", NEXT_SOME) == (
+    assert answer(sco, module, NEXT_SOME) == (
         "Passed. You scored 2 of 3 points (66 %). The pass mark is 50 %."
     )
     data = leave(page, START + timedelta(minutes=1))
 
-    suspend = {"modules": {"next-steps": state(1, ["welcome", "practice"], 1, 2)}}
+    suspend = {"modules": {"next-steps": state(1, ["welcome", "practice"], 1, 2, [0, 1])}}
     if standard == "1.2":
         assert reported("1.2", data) == {
             "lesson_location": "next-steps_quiz",
@@ -818,7 +1087,7 @@ def test_the_lms_threshold_decides_in_a_module_package(
     sco = launch(page, site, standard, sco_url, threshold)
     read_lessons(sco, course.modules[0], "en")
 
-    assert answer(sco, "first-steps", FAILING) == (
+    assert answer(sco, course.modules[0], FAILING) == (
         "Passed. You scored 3 of 4 points (75 %). The pass mark is 75 %."
     )
     data = leave(page, START + timedelta(seconds=5))
@@ -857,7 +1126,7 @@ def test_without_an_lms_the_page_reads_and_scores_and_says_nothing_is_recorded(
     quiz = page.locator(f"#{module.id}_quiz")
     quiz.locator(".quiz-submit").click()
     expect(quiz.locator(".scorm-status")).to_have_text(ui_text("unanswered", "sv"))
-    assert answer(page, module.id, PASSING) == PASSED_TEXT["sv"]
+    assert answer(page, module, PASSING) == PASSED_TEXT["sv"]
     expect(quiz.locator(".scorm-status")).to_be_focused()
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert accessibility_violations(page) == []
@@ -887,6 +1156,13 @@ def test_without_javascript_the_whole_course_reads_as_one_page(
     expect(page.locator(".quiz-submit")).to_be_hidden()
     expect(page.locator(".scorm-feedback").first).to_be_hidden()
     expect(page.locator("[data-status-of=first-steps]")).to_be_hidden()
+    # The first variant of each pool reads; the others wait for the runtime to draw them.
+    questions = page.locator(f"#{module.id}_quiz .question:visible")
+    assert questions.evaluate_all("qs => qs.map(q => q.dataset.question)") == [
+        "capital",
+        "nordic",
+        "water",
+    ]
     context.close()
 
 
@@ -907,15 +1183,17 @@ def test_every_module_of_the_real_course_fails_then_passes_in_one_visit(
     """The issue's "done when": every module passed, the course complete, 100 % graded."""
     sco_url = site.publish(f"real-{standard}-{locale}", make_package(standard, locale, real_course))
     sco = launch(page, site, standard, sco_url)
+    asked: list[tuple[Module, str, bool]] = []  # (module, question, answered rightly)
     for module in real_course.modules:
         open_module(sco, module.id)
         read_lessons(sco, module, locale)
-        wrong = {q.id: wrong_answer(q) for q in module.questions}
-        failed = answer(sco, module.id, wrong, by_script=True)
+        every_pool = {q.pool_id for q in module.questions}
+        asked += [(module, q, False) for q in shown(sco, module.id)]
+        failed = answer(sco, module, every_pool, by_script=True)
         assert failed.startswith(ui_text("failed", locale)), module.id
         sco.locator(f"#{module.id}_quiz .quiz-retry").click()
-        right = {q.id: sorted(q.correct_ids) for q in module.questions}
-        passed = answer(sco, module.id, right, by_script=True)
+        asked += [(module, q, True) for q in shown(sco, module.id)]
+        passed = answer(sco, module, (), by_script=True)
         assert passed.startswith(ui_text("passed", locale)), module.id
         back_to_menu(sco, module.id)
         expect(sco.locator(f"[data-status-of={module.id}]")).to_have_text(
@@ -941,25 +1219,36 @@ def test_every_module_of_the_real_course_fails_then_passes_in_one_visit(
             objective_2004(objective, "completed", "passed", "1", "100") for objective in objectives
         ]
     interactions = list(data["interactions"].values())
-    assert len(interactions) == 2 * sum(len(m.questions) for m in real_course.modules)
+    assert len(interactions) == 2 * sum(len(m.pools) for m in real_course.modules)
     assert [i["id"] for i in interactions] == [
-        f"{m.id}.{q.id}".replace("-", "_")
-        for m in real_course.modules
-        for _attempt in range(2)
-        for q in m.questions
+        f"{m.id}.{question_id}".replace("-", "_") for m, question_id, _right in asked
     ]
-    for interaction in interactions:
+    for interaction, (module, question_id, is_right) in zip(interactions, asked, strict=True):
         assert MOODLE_IDENTIFIER.match(interaction["id"]), interaction["id"]
+        question = module.question(question_id)
+        # Letters and responses follow quiz.yaml, whatever order the page showed the options in.
+        chosen = answers_for(module, [question_id], () if is_right else {question.pool_id})
+        in_order = [o.id for o in question.options]
+        letter = {o.id: "abcdefgh"[i] for i, o in enumerate(question.options)}
+        if question.type == "true_false":
+            letter = {"true": "t", "false": "f"}
+        right = [o.id for o in question.options if o.correct]
         if standard == "1.2":
-            for pattern in (
-                interaction["student_response"],
-                interaction["correct_responses"]["0"]["pattern"],
-            ):
-                assert re.fullmatch(r"[a-h](,[a-h])*|[tf]", pattern), pattern
+            assert interaction["student_response"] == ",".join(
+                letter[o] for o in in_order if o in chosen[question_id]
+            )
+            assert interaction["correct_responses"]["0"]["pattern"] == ",".join(
+                letter[o] for o in right
+            )
+            assert interaction["result"] == ("correct" if is_right else "wrong")
         else:
-            for pattern in (
-                interaction["learner_response"],
-                interaction["correct_responses"]["0"]["pattern"],
-            ):
-                assert all(MOODLE_IDENTIFIER.match(r) for r in pattern.split("[,]")), pattern
+            responses = [o.replace("-", "_") for o in in_order if o in chosen[question_id]]
+            assert interaction["learner_response"] == "[,]".join(responses)
+            assert interaction["correct_responses"]["0"]["pattern"] == "[,]".join(
+                o.replace("-", "_") for o in right
+            )
+            assert interaction["result"] == ("correct" if is_right else "incorrect")
+            assert all(MOODLE_IDENTIFIER.match(r) for r in responses), responses
+    # Every lesson seen and every question asked still fits SCORM 1.2's suspend data.
+    assert len(data["suspend_data"]) <= 4096
     assert page.evaluate("lmsErrors") == []

@@ -7,8 +7,15 @@
  * state lives in suspend data and is reported as an objective of its own; the modules roll up
  * into the SCO's status and score. A module counts when every lesson has been seen and its quiz
  * passed, as in the web app. In review mode nothing is written. Without an LMS the page stays
- * readable and says that progress is not being recorded. No dependencies, no network, and no
- * inline script in the page.
+ * readable and says that progress is not being recorded. No dependencies beyond leda-sha256.js,
+ * no network, and no inline script in the page.
+ *
+ * Each attempt at a quiz draws one question of each pool, preferring variants this learner has
+ * not answered yet (remembered in suspend data by their place in the page's quiz), and shows the
+ * options of all but true/false questions in an order of its own. The page holds no readable
+ * answer key (see app/export/scorm.py): an answer is right when the salted hash of the chosen
+ * option ids equals the question's data-key, and each option's sealed record (right or wrong,
+ * its place in quiz.yaml, its feedback) is opened only once the question has been answered.
  */
 (function () {
   "use strict";
@@ -32,6 +39,38 @@
 
   function scaledOf(bp) {
     return String(bp / 10000);
+  }
+
+  // --- the sealed key --------------------------------------------------------------------
+
+  var salt = main.getAttribute("data-salt");
+
+  /* SHA-256 of the parts joined by "|", as app/export/scorm.py computes it. */
+  function digest(parts) {
+    return window.ledaSha256(new TextEncoder().encode(parts.join("|")));
+  }
+
+  function hex(bytes) {
+    var text = "";
+    for (var i = 0; i < bytes.length; i++) text += (bytes[i] < 16 ? "0" : "") + bytes[i].toString(16);
+    return text;
+  }
+
+  function isRightAnswer(moduleId, question, chosen) {
+    return hex(digest([salt, moduleId, question.id, chosen.slice().sort().join(",")])) === question.key;
+  }
+
+  /* An option's record: {correct, place (in quiz.yaml), feedback}. */
+  function unseal(moduleId, questionId, optionId, sealed) {
+    var binary = atob(sealed);
+    var bytes = new Uint8Array(binary.length);
+    for (var i = 0; i < bytes.length; i++) bytes[i] = binary.charCodeAt(i);
+    for (var block = 0; block * 32 < bytes.length; block++) {
+      var stream = digest([salt, moduleId, questionId, optionId, String(block)]);
+      for (var j = 0; j < 32 && block * 32 + j < bytes.length; j++) bytes[block * 32 + j] ^= stream[j];
+    }
+    var record = JSON.parse(new TextDecoder().decode(bytes));
+    return { correct: record[0] === 1, place: record[1], feedback: record[2] };
   }
 
   // SCORM identifiers: letters, digits, "_" and "." (what Moodle accepts). Content ids are
@@ -220,7 +259,25 @@
   var menu = document.getElementById("menu");
   var modules = all(document, ".scorm-module").map(function (section) {
     var form = section.querySelector("form.quiz");
-    var questions = all(form, ".question");
+    // Every variant of every pool, pool by pool; a question's index is its place in this list.
+    var questions = all(form, ".question").map(function (element, index) {
+      return {
+        element: element,
+        index: index,
+        id: element.getAttribute("data-question"),
+        pool: element.getAttribute("data-pool"),
+        type: element.getAttribute("data-type"),
+        points: Number(element.getAttribute("data-points")),
+        key: element.getAttribute("data-key"),
+        optionList: element.querySelector("fieldset ul"),
+        feedbackList: element.querySelector(".feedback-list"),
+      };
+    });
+    var pools = [];
+    questions.forEach(function (question, i) {
+      if (i === 0 || question.pool !== questions[i - 1].pool) pools.push([]);
+      pools[pools.length - 1].push(question);
+    });
     return {
       id: section.getAttribute("data-module"),
       objective: identifier(section.getAttribute("data-module")),
@@ -232,15 +289,24 @@
       }),
       form: form,
       questions: questions,
+      pools: pools,
+      drawn: [], // the questions of the attempt under way, one per pool
       statusRegion: section.querySelector(".scorm-status"),
       submitButton: section.querySelector(".quiz-submit"),
       retryButton: section.querySelector(".quiz-retry"),
-      maxPoints: questions.reduce(function (sum, q) {
-        return sum + Number(q.getAttribute("data-points"));
-      }, 0),
+      // One question per pool, and a pool's variants are worth the same: Module.max_points.
+      maxPoints: Number(section.getAttribute("data-max-points")),
       // What a later session needs and the LMS does not keep for us; saved as suspend data.
-      // points is the best attempt's, as in the web app.
-      state: { version: Number(section.getAttribute("data-module-version")), seen: [], tries: 0, points: null },
+      // points is the best attempt's, as in the web app; asked holds the indexes of the
+      // questions answered in any attempt (numbers, to stay far below SCORM 1.2's 4096
+      // characters of suspend data).
+      state: {
+        version: Number(section.getAttribute("data-module-version")),
+        seen: [],
+        tries: 0,
+        points: null,
+        asked: [],
+      },
     };
   });
   var current = menu ? "menu" : views[0].id;
@@ -349,6 +415,10 @@
       });
       module.state.tries = Number(state.tries) || 0;
       module.state.points = typeof state.points === "number" ? state.points : null;
+      module.state.asked = (state.asked || []).filter(function (index, i, asked) {
+        var fits = index === Math.floor(index) && index >= 0 && index < module.questions.length;
+        return fits && asked.indexOf(index) === i;
+      });
     });
     var bookmark = document.getElementById(lms.get(standard.location));
     if (!bookmark || !bookmark.classList.contains("scorm-view")) return;
@@ -421,8 +491,42 @@
 
   // --- the quiz -------------------------------------------------------------------------
 
+  function randomBelow(n) {
+    return Math.floor(Math.random() * n);
+  }
+
+  /* A new attempt: one question of each pool, a variant not answered before where the pool
+     has one, its options (but true/false) in a new order, its feedback in the same order. */
+  function draw(module) {
+    module.drawn = module.pools.map(function (variants) {
+      var unseen = variants.filter(function (question) {
+        return module.state.asked.indexOf(question.index) < 0;
+      });
+      var from = unseen.length ? unseen : variants;
+      return from[randomBelow(from.length)];
+    });
+    module.questions.forEach(function (question) {
+      question.element.hidden = module.drawn.indexOf(question) < 0;
+    });
+    module.drawn.forEach(function (question) {
+      if (question.type === "true_false") return;
+      var items = Array.prototype.slice.call(question.optionList.children);
+      for (var i = items.length - 1; i > 0; i--) {
+        var j = randomBelow(i + 1);
+        var swap = items[i];
+        items[i] = items[j];
+        items[j] = swap;
+      }
+      items.forEach(function (item) {
+        question.optionList.appendChild(item);
+        var option = item.querySelector("input").value;
+        question.feedbackList.appendChild(question.feedbackList.querySelector('[data-option="' + option + '"]'));
+      });
+    });
+  }
+
   function checkedValues(question, selector) {
-    return all(question, selector).map(function (input) {
+    return all(question.element, selector).map(function (input) {
       return input.value;
     });
   }
@@ -433,45 +537,66 @@
     });
   }
 
+  /* The option records of an answered question, by option id. */
+  function recordsOf(module, question) {
+    var records = {};
+    all(question.feedbackList, "[data-option]").forEach(function (item) {
+      var option = item.getAttribute("data-option");
+      records[option] = unseal(module.id, question.id, option, item.getAttribute("data-feedback"));
+    });
+    return records;
+  }
+
   function submitQuiz(module, event) {
     event.preventDefault();
     var form = module.form;
-    var unanswered = module.questions.filter(function (question) {
-      return !question.querySelector("input:checked");
+    var unanswered = module.drawn.filter(function (question) {
+      return !question.element.querySelector("input:checked");
     });
     if (unanswered.length) {
       module.statusRegion.className = "scorm-status result result-failed";
       module.statusRegion.textContent = form.getAttribute("data-unanswered");
-      unanswered[0].querySelector("input").focus();
+      unanswered[0].element.querySelector("input").focus();
       return;
     }
     var time = new Date();
     var points = 0;
-    module.questions.forEach(function (question) {
-      var chosen = checkedValues(question, "input:checked");
-      var correct = checkedValues(question, "input[data-correct]");
-      var isCorrect = chosen.length === correct.length && chosen.every(function (id) {
-        return correct.indexOf(id) >= 0;
-      });
-      if (isCorrect) points += Number(question.getAttribute("data-points"));
-      showFeedback(question, chosen, isCorrect);
+    module.drawn.forEach(function (question) {
+      var records = recordsOf(module, question);
+      // Responses and the LMS's letters follow quiz.yaml, whatever order the page showed.
+      var inAuthoredOrder = function (ids) {
+        return ids.sort(function (a, b) {
+          return records[a].place - records[b].place;
+        });
+      };
+      var optionIds = inAuthoredOrder(Object.keys(records));
+      var chosen = inAuthoredOrder(checkedValues(question, "input:checked"));
+      var isCorrect = isRightAnswer(module.id, question, chosen);
+      if (isCorrect) points += question.points;
+      showFeedback(question, chosen, isCorrect, records);
+      if (module.state.asked.indexOf(question.index) < 0) module.state.asked.push(question.index);
       if (lms && !reviewing) {
         standard
           .interaction({
             index: interactionCount++,
-            id: module.objective + "." + identifier(question.getAttribute("data-question")),
-            type: question.getAttribute("data-type"),
-            optionIds: checkedValues(question, "input"),
+            id: module.objective + "." + identifier(question.id),
+            type: question.type,
+            optionIds: optionIds,
             chosen: chosen,
-            correct: correct,
+            correct: optionIds.filter(function (id) {
+              return records[id].correct;
+            }),
             isCorrect: isCorrect,
-            points: Number(question.getAttribute("data-points")),
+            points: question.points,
             time: time,
           })
           .forEach(function (pair) {
             lms.set(pair[0], pair[1]);
           });
       }
+    });
+    module.state.asked.sort(function (a, b) {
+      return a - b;
     });
     module.state.tries += 1;
     module.state.points = Math.max(points, module.state.points || 0);
@@ -504,15 +629,21 @@
     });
   }
 
-  function showFeedback(question, chosen, isCorrect) {
-    var feedback = question.querySelector(".scorm-feedback");
+  function showFeedback(question, chosen, isCorrect, records) {
+    var feedback = question.element.querySelector(".scorm-feedback");
+    var form = question.element.closest("form");
     all(feedback, "[data-verdict]").forEach(function (span) {
       span.hidden = span.getAttribute("data-verdict") !== (isCorrect ? "correct" : "incorrect");
     });
     all(feedback, "[data-option]").forEach(function (item) {
-      var wasChosen = chosen.indexOf(item.getAttribute("data-option")) >= 0;
+      var option = item.getAttribute("data-option");
+      var wasChosen = chosen.indexOf(option) >= 0;
       item.classList.toggle("chosen", wasChosen);
       item.querySelector(".scorm-chosen").hidden = !wasChosen;
+      item.querySelector(".scorm-rightness").textContent = form.getAttribute(
+        records[option].correct ? "data-right-answer" : "data-wrong-answer"
+      );
+      item.querySelector(".scorm-option-feedback").textContent = records[option].feedback;
     });
     feedback.hidden = false;
   }
@@ -525,6 +656,11 @@
     all(module.form, ".scorm-feedback").forEach(function (feedback) {
       feedback.hidden = true;
     });
+    // What the last attempt opened stays shut until this one is answered.
+    all(module.form, ".scorm-rightness, .scorm-option-feedback").forEach(function (text) {
+      text.textContent = "";
+    });
+    draw(module);
     module.statusRegion.className = "scorm-status";
     module.statusRegion.textContent = "";
     module.retryButton.hidden = true;
@@ -535,6 +671,7 @@
   /* A quiz as the learner left it: a passed one (or any, in review) shows its result and takes
      no more answers; the others wait for answers. */
   function prepareQuiz(module) {
+    draw(module);
     var outcome = outcomeOf(module);
     if (outcome.passed || (reviewing && outcome.attempted)) {
       showResult(module, module.state.points, outcome.passed);
