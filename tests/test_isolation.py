@@ -12,6 +12,8 @@ from sqlalchemy import select
 
 from app.db import db, utcnow
 from app.learning import services as learning
+from app.onboarding.models import Target
+from app.onboarding.services import assign
 from app.orgs.models import Role
 from app.quiz.models import Refresher
 from app.quiz.pools import draw
@@ -33,6 +35,10 @@ def signed_in(status: int) -> dict[str, int]:
 
 def admins(status: int) -> dict[str, int]:
     return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: 403, ADMIN: status}
+
+
+def hr_and_admins(status: int) -> dict[str, int]:
+    return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: status, ADMIN: status}
 
 
 # (endpoint, method) -> (path, {role: status}). {user}, {unit}, {attempt}: the OTHER org's ids.
@@ -81,6 +87,11 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("orgs.audit_log", "GET"): ("/admin/audit", admins(200)),
     ("orgs.settings", "GET"): ("/admin/settings", admins(200)),
     ("orgs.settings", "POST"): ("/admin/settings", admins(302)),
+    ("onboarding.assignments", "GET"): ("/assignments", hr_and_admins(200)),
+    ("onboarding.assignments", "POST"): ("/assignments", hr_and_admins(400)),
+    ("onboarding.rules", "GET"): ("/assignments/rules", hr_and_admins(200)),
+    ("onboarding.rules", "POST"): ("/assignments/rules", hr_and_admins(400)),
+    ("onboarding.remove", "POST"): ("/assignments/{assignment}/remove", hr_and_admins(404)),
     ("auth.logout", "POST"): ("/logout", everyone(302)),  # last: it ends the session
 }  # fmt: skip
 
@@ -109,7 +120,17 @@ def theirs(app: Flask) -> dict[str, int]:
     refresher = db.session.scalars(select(Refresher).where(Refresher.number == 1)).one()
     refresher.due_at = utcnow() - timedelta(minutes=1)  # due: only its owner may open it
     db.session.commit()
-    return {"user": user.id, "unit": unit.id, "attempt": attempt.id, "refresher": refresher.id}
+    assignment, _ = assign(
+        org, None, target=Target.UNIT, unit=unit, module_ids=[module.id], due_days=30
+    )
+    db.session.commit()
+    return {
+        "user": user.id,
+        "unit": unit.id,
+        "attempt": attempt.id,
+        "refresher": refresher.id,
+        "assignment": assignment.id,
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
