@@ -124,3 +124,17 @@ def upsert(
     else:
         statement = statement.on_conflict_do_nothing(index_elements=conflict)
     return db.session.execute(statement.returning(model.id)).scalar_one_or_none()
+
+
+def insert_missing(model: type, rows: list[dict[str, Any]], conflict: list[str]) -> int:
+    """Insert the rows that do not exist yet (by the ``conflict`` columns), in batches of one
+    statement each; returns how many were inserted. Existing rows are left alone."""
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    made = 0
+    for start in range(0, len(rows), 500):
+        statement = insert(model).values(rows[start : start + 500])
+        made += db.session.execute(
+            statement.on_conflict_do_nothing(index_elements=conflict)
+        ).rowcount
+    return made

@@ -15,6 +15,8 @@ from app.learning import services as learning
 from app.learning.models import FollowUp
 from app.orgs.models import Role, User
 from app.practice import services as practice
+from app.onboarding.models import Target
+from app.onboarding.services import assign
 from app.quiz.models import Refresher
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
@@ -35,6 +37,10 @@ def signed_in(status: int) -> dict[str, int]:
 
 def admins(status: int) -> dict[str, int]:
     return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: 403, ADMIN: status}
+
+
+def hr_and_admins(status: int) -> dict[str, int]:
+    return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: status, ADMIN: status}
 
 
 # (endpoint, method) -> (path, {role: status}). {user}, {unit}, {attempt}, {follow_up}: the
@@ -97,6 +103,11 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("orgs.audit_log", "GET"): ("/admin/audit", admins(200)),
     ("orgs.settings", "GET"): ("/admin/settings", admins(200)),
     ("orgs.settings", "POST"): ("/admin/settings", admins(302)),
+    ("onboarding.assignments", "GET"): ("/assignments", hr_and_admins(200)),
+    ("onboarding.assignments", "POST"): ("/assignments", hr_and_admins(400)),
+    ("onboarding.rules", "GET"): ("/assignments/rules", hr_and_admins(200)),
+    ("onboarding.rules", "POST"): ("/assignments/rules", hr_and_admins(400)),
+    ("onboarding.remove", "POST"): ("/assignments/{assignment}/remove", hr_and_admins(404)),
     ("auth.logout", "POST"): ("/logout", everyone(302)),  # last: it ends the session
 }  # fmt: skip
 
@@ -134,6 +145,9 @@ def theirs(app: Flask) -> dict[str, int]:
         ("close", "thanks"),
     ]:
         practice.choose(user, module, 1, decision_id, choice_id)
+    assignment, _ = assign(
+        org, None, target=Target.UNIT, unit=unit, module_ids=[module.id], due_days=30
+    )
     db.session.commit()
     return {
         "user": user.id,
@@ -141,6 +155,7 @@ def theirs(app: Flask) -> dict[str, int]:
         "attempt": attempt.id,
         "refresher": refresher.id,
         "follow_up": follow_up,
+        "assignment": assignment.id,
     }
 
 

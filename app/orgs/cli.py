@@ -133,8 +133,8 @@ def units_create(path: str, slug: str) -> None:
 def units_move(path: str, slug: str, under: str) -> None:
     """Move the unit at PATH (with its sub-units) under another unit."""
     org = organisation(slug)
-    unit = _existing_unit(org, path)
-    parent = _existing_unit(org, under) if under.strip() else None
+    unit = existing_unit(org, path)
+    parent = existing_unit(org, under) if under.strip() else None
     services.move_unit(unit, parent, None)
     click.echo(f"Unit {path} moved.")
 
@@ -146,11 +146,11 @@ def units_move(path: str, slug: str, under: str) -> None:
 @refusals_as_errors
 def units_rename(path: str, name: str, slug: str) -> None:
     """Give the unit at PATH a new NAME."""
-    services.rename_unit(_existing_unit(organisation(slug), path), name, None)
+    services.rename_unit(existing_unit(organisation(slug), path), name, None)
     click.echo(f"Unit {path} renamed to {name}.")
 
 
-def _existing_unit(org: Organisation, path: str) -> OrgUnit:
+def existing_unit(org: Organisation, path: str) -> OrgUnit:
     wanted = "/".join(unit_path(path)).lower()
     for unit_id, found in services.unit_paths(org.id).items():
         if found.lower() == wanted:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from blinker import Namespace
 from flask_babel import gettext as _
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +33,11 @@ from .importing import (
 from .models import AuditEvent, Organisation, OrgUnit, PendingImport, Role, User, UserRole
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+# Sent with the person after they are created, changed (unit, manager) or given roles, so other
+# features (assignments by unit or rule) can react without orgs importing them.
+person_changed = Namespace().signal("leda.person-changed")
 
 
 class OrgProblem(LedaError):
@@ -61,7 +67,8 @@ def tree_below(parent: InstrumentedAttribute[Any], root_ids: Iterable[int]) -> S
     """
     model = parent.class_
     tree = select(model.id).where(model.id.in_(list(root_ids))).cte("tree", recursive=True)
-    tree = tree.union_all(select(model.id).where(parent == tree.c.id))
+    # UNION, not UNION ALL: a row met again is dropped, so even a cycle in the data ends
+    tree = tree.union(select(model.id).where(parent == tree.c.id))
     return select(tree.c.id)
 
 
@@ -318,6 +325,7 @@ def update_user(
     user.locale = locale
     _flush_unique()
     audit(user.org_id, actor, "user_updated", user)
+    person_changed.send(user)
 
 
 def choose_locale(user: User, locale: str) -> None:
@@ -342,6 +350,7 @@ def set_roles(user: User, roles: Iterable[Role], actor: User | None) -> None:
         user.role_rows.remove(row)
         audit(user.org_id, actor, "role_removed", user, role=row.role.value)
     db.session.flush()
+    person_changed.send(user)
 
 
 def revoke_access(user: User) -> None:

@@ -1,0 +1,106 @@
+"""`leda assign` and `leda rules`: the assignment pages' work from the command line."""
+
+import click
+
+from app.content import current_course
+from app.db import db, in_org
+from app.orgs.cli import existing_unit, organisation, person, refusals_as_errors
+from app.orgs.models import Role
+
+from . import services
+from .models import Assignment, Target
+
+
+def _modules(module_ids: tuple[str, ...]) -> list[str]:
+    return list(module_ids) or [m.id for m in current_course().modules]
+
+
+DUE_OPTIONS = [
+    click.option(
+        "--due", "due_on", type=click.DateTime(["%Y-%m-%d"]), help="Due date, YYYY-MM-DD."
+    ),
+    click.option(
+        "--days", "due_days", type=int, help="Or: days to complete, from when it applies."
+    ),
+    click.option("--module", "module_ids", multiple=True, help="A module id; repeat; default all."),
+]
+
+
+def _due_options(command):  # type: ignore[no-untyped-def]
+    for option in reversed(DUE_OPTIONS):
+        command = option(command)
+    return command
+
+
+@click.command("assign")
+@click.option("--org", "slug", required=True)
+@click.option("--email", help="One person.")
+@click.option("--unit", "path", help="A unit path, e.g. 'Helse/Sykehjem Nord', with its sub-units.")
+@_due_options
+@refusals_as_errors
+def assign(slug: str, email: str | None, path: str | None, due_on, due_days, module_ids) -> None:  # type: ignore[no-untyped-def]
+    """Assign modules to one person (--email) or a unit (--unit)."""
+    org = organisation(slug)
+    if (email is None) == (path is None):
+        raise click.UsageError("Give --email or --unit.")
+    target = Target.PERSON if email else Target.UNIT
+    _, people = services.assign(
+        org,
+        None,
+        target=target,
+        person=person(org, email) if email else None,
+        unit=existing_unit(org, path) if path else None,
+        module_ids=_modules(module_ids),
+        due_on=due_on.date() if due_on else None,
+        due_days=due_days,
+    )
+    click.echo(f"Assigned to {people} people.")
+
+
+@click.group("rules")
+def rules_group() -> None:
+    """Onboarding rules: modules for whoever has a role and/or sits in a unit, now or later."""
+
+
+@rules_group.command("create")
+@click.argument("name")
+@click.option("--org", "slug", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]))
+@click.option("--unit", "path", help="A unit path, with its sub-units.")
+@click.option("--yes", is_flag=True, help="Make it; without --yes only say how many it covers.")
+@_due_options
+@refusals_as_errors
+def rules_create(name, slug, role, path, yes, due_on, due_days, module_ids) -> None:  # type: ignore[no-untyped-def]
+    """Preview, or with --yes make, the rule NAME."""
+    org = organisation(slug)
+    unit = existing_unit(org, path) if path else None
+    role = Role(role) if role else None
+    if not yes:
+        matches = services.preview(org, role=role, unit=unit)
+        click.echo(f"{matches} people match now; add --yes to make the rule.")
+        db.session.rollback()
+        return
+    _, people = services.assign(
+        org,
+        None,
+        target=Target.RULE,
+        name=name,
+        role=role,
+        unit=unit,
+        module_ids=_modules(module_ids),
+        due_on=due_on.date() if due_on else None,
+        due_days=due_days,
+    )
+    click.echo(f"Rule {name} made; it applies to {people} people now.")
+
+
+@rules_group.command("list")
+@click.option("--org", "slug", required=True)
+@refusals_as_errors
+def rules_list(slug: str) -> None:
+    """Every assignment of the organisation: id, target, modules, due."""
+    org = organisation(slug)
+    for a in db.session.scalars(in_org(Assignment, org.id).order_by(Assignment.id)):
+        due = a.due_on.isoformat() if a.due_on else f"{a.due_days} days"
+        label = a.name or a.target.value
+        click.echo(f"{a.id}\t{label}\t{','.join(a.module_ids)}\t{due}")
