@@ -13,10 +13,10 @@ from sqlalchemy import select
 from app.db import db, utcnow
 from app.learning import services as learning
 from app.learning.models import FollowUp
-from app.orgs.models import Role, User
-from app.practice import services as practice
 from app.onboarding.models import Target
 from app.onboarding.services import assign
+from app.orgs.models import Role, User
+from app.practice import services as practice
 from app.quiz.models import Refresher
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
