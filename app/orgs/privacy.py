@@ -2,7 +2,7 @@
 
 One function gathers it all, so the file a learner downloads is the complete answer to "what
 do you keep about me": the account, sessions, links, every progress record, every quiz answer,
-every reflection and what the audit log says was done to them.
+every reflection, every certificate and what the audit log says was done to them.
 """
 
 from datetime import datetime
@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.auth.models import AccountToken, UserSession
+from app.certificates.models import Certificate
 from app.db import db
 from app.learning.models import LessonProgress, Reflection, Registration
 from app.mail.models import MailMessage
@@ -58,6 +59,9 @@ def personal_data(user: User) -> dict[str, Any]:
             for attempt in attempts
         ],
         "reflections": _rows(select(Reflection).where(Reflection.user_id == user.id)),
+        "certificates": _rows(
+            select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
+        ),
         "mail": _rows(
             select(MailMessage).where(MailMessage.to_address == user.email),
             frozenset({"text_body", "html_body"}),  # may hold a secret link; sent ones are empty
