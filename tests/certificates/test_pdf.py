@@ -54,6 +54,12 @@ EXPECTED = {
     ],
 }
 
+TITLES = {
+    "nb": "Kursbevis: Testkurs",
+    "sv": "Kursintyg: Testkurs",
+    "en": "Certificate of completion: Test course",
+}
+
 
 def pdf_lines(data: bytes) -> list[str]:
     reader = PdfReader(io.BytesIO(data))
@@ -81,11 +87,7 @@ def test_the_pdf_names_the_learner_the_modules_with_dates_and_a_code_that_verifi
     assert lines == [line.format(code=code, url=url) for line in EXPECTED[locale]]
     reader = PdfReader(io.BytesIO(response.data))
     assert reader.trailer["/Root"]["/Lang"] == locale
-    assert reader.metadata.title == {
-        "nb": "Kursbevis: Testkurs",
-        "sv": "Kursintyg: Testkurs",
-        "en": "Certificate of completion: Test course",
-    }[locale]
+    assert reader.metadata.title == TITLES[locale]
     assert reader.metadata.author == "Vik kommune"
 
     client.post("/logout")
