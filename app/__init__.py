@@ -48,7 +48,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         LEDA_CONTENT_ROOT=os.environ.get("LEDA_CONTENT_ROOT") or str(ROOT),
         BABEL_TRANSLATION_DIRECTORIES=str(ROOT / "translations"),
         BABEL_DEFAULT_LOCALE="nb",
-        BABEL_DEFAULT_TIMEZONE="Europe/Oslo",  # dates shown (journal, mail) are Nordic dates
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=os.environ.get("LEDA_SECURE_COOKIES", "") == "1",
@@ -60,6 +59,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         LEDA_SESSION_MAX_AGE=timedelta(hours=_int_env("LEDA_SESSION_MAX_HOURS", 12)),
         LEDA_LOGIN_LIMIT_ACCOUNT=os.environ.get("LEDA_LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes"),
         LEDA_LOGIN_LIMIT_CLIENT=os.environ.get("LEDA_LOGIN_LIMIT_CLIENT", "100 per 15 minutes"),
+        # Failed certificate checks (unknown codes) per client address.
+        LEDA_VERIFY_LIMIT=os.environ.get("LEDA_VERIFY_LIMIT", "30 per 15 minutes"),
+        # Dates shown (journal, mail, certificates) are in this zone; Norway and Sweden share it.
+        BABEL_DEFAULT_TIMEZONE=os.environ.get("LEDA_TIMEZONE") or "Europe/Oslo",
         # Login limits: in Redis when there is one, else in the database (app/auth/limits.py).
         RATELIMIT_STORAGE_URI=os.environ.get("REDIS_URL") or "leda+db://",
         RATELIMIT_KEY_PREFIX=os.environ.get("LEDA_RATELIMIT_PREFIX", "leda"),
@@ -94,6 +97,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_mail(app)
 
     from .auth import views as auth_views
+    from .certificates import views as certificates_views
     from .export import views as export_views
     from .learning import views as learning_views
     from .onboarding import views as onboarding_views
@@ -111,6 +115,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(export_views.bp)
     app.register_blueprint(orgs_views.bp)
     app.register_blueprint(onboarding_views.bp)
+    app.register_blueprint(certificates_views.bp)
     _add_commands(app)
     huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app

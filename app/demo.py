@@ -32,6 +32,7 @@ class DemoUser:
     password: str
     unit: tuple[str, ...]
     employee_number: str
+    finished: bool = False  # has passed every module, so holds a certificate
 
 
 # Demo passwords are printed on purpose: this organisation exists only to be looked at, and
@@ -53,10 +54,13 @@ DEMO_USERS = [
         "admin@demo.leda.test", "Anders", "Admin", (Role.ADMIN,), "demo-admin-2026",
         ("Organisasjon og personal",), "1004",
     ),
+    DemoUser(
+        "kari@demo.leda.test", "Kari", "Nordmann Ødegård", (Role.LEARNER,), "demo-kari-2026",
+        ("Helse og omsorg", "Sykehjem Nord"), "1005", finished=True,
+    ),
 ]  # fmt: skip
 # Colleagues with some progress, so lists and reports have rows: (email, names, unit, passed).
 DEMO_COLLEAGUES = [
-    ("kari@demo.leda.test", "Kari", "Nordmann", ("Helse og omsorg", "Sykehjem Nord"), 2, "1005"),
     ("sven@demo.leda.test", "Sven", "Svensson", ("Helse og omsorg", "Hjemmetjenesten"), 1, "1006"),
     ("lea@demo.leda.test", "Lea", "Lund", ("Oppvekst", "Vik skole"), 0, "1007"),
 ]
@@ -92,6 +96,12 @@ def load_demo() -> Organisation:
     learner = orgs.user_by_email(DEMO_USERS[0].email)
     learner.manager_id = manager.id
     course = current_course()
+    for person in DEMO_USERS:
+        if person.finished:  # every module passed: the course is complete, with a certificate
+            user = orgs.user_by_email(person.email)
+            user.manager_id = manager.id
+            for module in course.modules:
+                _pass(user, module)
     _journal(learner, course.modules[0])
     for email, given, family, unit, modules_passed, number in DEMO_COLLEAGUES:
         user = _user(org, email, given, family, unit, number, (Role.LEARNER,))
@@ -171,4 +181,5 @@ def demo() -> None:
     click.echo("Demo organisation 'demo' is ready. Log in at http://127.0.0.1:5000 with:")
     for person in DEMO_USERS:
         roles = ", ".join(role.value for role in person.roles)
-        click.echo(f"  {roles:17} {person.email:26} password: {person.password}")
+        finished = "  (has finished the course: a certificate)" if person.finished else ""
+        click.echo(f"  {roles:17} {person.email:26} password: {person.password}{finished}")

@@ -84,6 +84,13 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("quiz.result", "GET"): ("/modules/first-steps/quiz/attempts/{attempt}", signed_in(404)),
     ("quiz.refresher", "GET"): ("/refreshers/{refresher}", signed_in(404)),
     ("quiz.answer_refresher", "POST"): ("/refreshers/{refresher}", signed_in(404)),
+    ("certificates.completion", "GET"): ("/certificate", signed_in(200)),
+    ("certificates.issue", "POST"): ("/certificate", signed_in(409)),
+    ("certificates.download", "GET"): ("/certificate.pdf", signed_in(404)),
+    # Public, and the code is the key: another organisation's valid code verifies (by design,
+    # tests/certificates/test_views.py); here a well-formed unknown one.
+    ("certificates.verify_form", "GET"): ("/verify", everyone(200)),
+    ("certificates.verify", "GET"): ("/verify/ABCD-EFGH-JKMN", everyone(404)),
     ("export.index", "GET"): ("/admin/export/", admins(200)),
     ("export.scorm", "GET"): ("/admin/export/scorm?standard=1.2&locale=nb", admins(200)),
     ("orgs.people", "GET"): ("/admin/people?q=sider", admins(200)),

@@ -66,7 +66,7 @@ def _too_many_logins() -> str:
     return _("Too many failed logins. Wait a few minutes and try again.")
 
 
-def _too_many_requests() -> str:
+def too_many_requests() -> str:
     return _("Too many requests. Wait a few minutes and try again.")
 
 
@@ -130,12 +130,12 @@ def logout() -> Response:
     lambda: current_app.config["LEDA_LOGIN_LIMIT_ACCOUNT"],
     key_func=_typed_account,
     methods=["POST"],
-    error_message=_too_many_requests,
+    error_message=too_many_requests,
 )
 @limiter.limit(
     lambda: current_app.config["LEDA_LOGIN_LIMIT_CLIENT"],
     methods=["POST"],
-    error_message=_too_many_requests,
+    error_message=too_many_requests,
 )
 def forgot_password() -> str | Response | tuple[str, int]:
     form = ForgotPasswordForm()

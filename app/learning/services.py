@@ -22,6 +22,7 @@ from app.db import db, in_org, upsert, utcnow
 from app.i18n import content_locale
 from app.orgs.models import User
 
+from .events import module_done
 from .models import (
     Commitment,
     CompletionStatus,
@@ -110,7 +111,7 @@ def complete_lesson(user: User, module: Module, lesson_id: str) -> Registration:
     )
     if len(completed_lessons(user, module)) == len(module.lessons):
         registration.completion_status = CompletionStatus.COMPLETED
-        _mark_done_if_finished(registration, now)
+        _mark_done_if_finished(user, registration, now)
     db.session.flush()
     return registration
 
@@ -128,7 +129,7 @@ def record_quiz_result(user: User, module: Module, raw: int, passed: bool) -> Re
         registration.success_status = SuccessStatus.PASSED
     elif registration.success_status != SuccessStatus.PASSED:
         registration.success_status = SuccessStatus.FAILED
-    _mark_done_if_finished(registration, utcnow())
+    _mark_done_if_finished(user, registration, utcnow())
     db.session.flush()
     return registration
 
@@ -247,13 +248,17 @@ def continue_with(statuses: list[ModuleStatus]) -> ModuleStatus | None:
     return next((s for s in statuses if not s.is_done), None)
 
 
-def _mark_done_if_finished(registration: Registration, now: datetime) -> None:
+def _mark_done_if_finished(user: User, registration: Registration, now: datetime) -> None:
+    """Set ``completed_at`` the first time the module is both completed and passed, and tell
+    the features that registered for it (``events.when_module_done``)."""
     if (
         registration.completed_at is None
         and registration.completion_status == CompletionStatus.COMPLETED
         and registration.success_status == SuccessStatus.PASSED
     ):
         registration.completed_at = now
+        db.session.flush()
+        module_done(user, registration, now)
 
 
 def _lesson_key(user: User, module: Module, lesson_id: str) -> tuple:

@@ -2,8 +2,8 @@
 
 One function gathers it all, so the file a learner downloads is the complete answer to "what
 do you keep about me": the account, sessions, links, every progress record, every quiz answer,
-every practice answer, every reflection, commitment and follow-up answer, and what the audit
-log says was done to them.
+every practice answer, every reflection, commitment and follow-up answer, every certificate
+and what the audit log says was done to them.
 """
 
 from datetime import datetime
@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Select, select
 
 from app.auth.models import AccountToken, UserSession
+from app.certificates.models import Certificate
 from app.db import db
 from app.learning.models import (
     Commitment,
@@ -84,6 +85,9 @@ def personal_data(user: User) -> dict[str, Any]:
         "commitments": [
             {**_plain(c), "follow_ups": [_plain(f) for f in c.follow_ups]} for c in commitments
         ],
+        "certificates": _rows(
+            select(Certificate).where(Certificate.user_id == user.id).order_by(Certificate.id)
+        ),
         "mail": _rows(
             select(MailMessage).where(MailMessage.to_address == user.email),
             frozenset({"text_body", "html_body"}),  # may hold a secret link; sent ones are empty

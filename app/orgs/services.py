@@ -384,9 +384,11 @@ def erase_user(user: User, actor: User | None) -> None:
     (reflections, those awaiting a login, commitments and their follow-ups), practice answers
     (which count in no total) and refreshers not yet answered go; registrations, quiz answers
     and answered refreshers stay on the stub, so totals still count them but nothing ties them
-    to a person. Their reports lose their manager.
+    to a person. Their certificates are revoked: their codes no longer verify. Their reports
+    lose their manager.
     """
     from app.auth.models import AccountToken, UserSession
+    from app.certificates.models import Certificate
     from app.learning.models import Commitment, PendingReflection, Reflection
     from app.mail.models import MailMessage
     from app.practice.models import PracticeAnswer, ScenarioRun
@@ -412,6 +414,11 @@ def erase_user(user: User, actor: User | None) -> None:
         User.__table__.update().where(User.manager_id == user.id).values(manager_id=None)
     )
     now = utcnow()
+    db.session.execute(
+        Certificate.__table__.update()
+        .where(Certificate.user_id == user.id, Certificate.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
     user.email = None
     user.employee_number = None
     user.given_name = ""

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from app.certificates.services import has_finished
 from app.content import current_course, module_or_404
 from app.content.models import Module
 from app.db import db, utcnow
@@ -72,6 +73,7 @@ def result(module_id: str, attempt_id: int) -> str:
         attempt=attempt,
         review=None if outdated else services.review(module, attempt),
         next_module=_next_module(module),
+        course_finished=attempt.passed and has_finished(current_user),
     )
 
 

@@ -89,6 +89,8 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     check("result")
     page.goto(f"{base}/modules/{module.id}/card")
     check("card")
+    page.goto(f"{base}/certificate")
+    check("certificate, not yet")
     page.goto(f"{base}/nowhere")
     check("404")
     # A save after the session ended, from a form whose owner token is gone: the text comes back.
@@ -139,7 +141,7 @@ def test_admin_and_account_pages_have_no_wcag_violations(browser, live_demo, wid
         page.goto(base + path)
         check(name)
     page.goto(f"{base}/admin/people?q=kari")
-    page.get_by_role("link", name="Kari Nordmann").click()
+    page.get_by_role("link", name="Kari Nordmann Ødegård").click()
     check("person")
     page.goto(f"{base}/admin/people/new")
     page.locator("form.card button[type=submit]").first.click()
@@ -204,5 +206,39 @@ def test_practice_pages_have_no_wcag_violations(browser, live_course, width):
     page.get_by_role("button", name="Play again").click()
     page.locator(".meta", has_text="Round 2").wait_for()
     check("scenario played again")
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_certificate_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F811
+    base, _module = live_demo
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = violations(page)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
+
+    page.goto(f"{base}/verify")
+    check("verify form")
+    page.locator("form.narrow button[type=submit]").click()
+    check("verify form with errors")
+    page.goto(f"{base}/verify/ABCD-EFGH-JKMN")
+    check("verify, not valid")
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill("kari@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-kari-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    check("dashboard with the completion card")
+    page.locator("section.completion-card a.button").click()
+    page.wait_for_url(f"{base}/certificate")
+    check("completion")
+    code = page.locator("strong.code").inner_text()
+    page.goto(f"{base}/verify/{code}")
+    check("verify, valid")
+    assert page.locator("[role=status]").inner_text() == "✓ Kursbeviset er gyldig."
     context.close()
     assert {name: v for name, v in found.items() if v} == {}

@@ -4,6 +4,7 @@ import re
 import shutil
 
 import pytest
+from pypdf import PdfReader
 
 from app.content import check_content, current_course
 from app.db import db
@@ -125,3 +126,14 @@ def test_a_learner_takes_every_module_start_to_finish(page, live_demo):
         assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1, "the card must print on one A4 page"
     page.goto(f"{base}/")
     assert "4 of 4 modules passed" in page.locator("main").inner_text()
+    # The end of the course is not a blank: a card leads to the certificate and its PDF.
+    page.get_by_role("link", name="See your certificate").click()
+    page.wait_for_url(f"{base}/certificate")
+    assert page.locator("h1").inner_text() == "You have completed the course"
+    assert page.locator("table tbody tr").count() == len(modules)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download the certificate (PDF)").click()
+    text = PdfReader(download.value.path()).pages[0].extract_text()
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Ingrid Learner" in lines
+    assert f"Verification code: {page.locator('strong.code').inner_text()}" in lines

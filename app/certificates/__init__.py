@@ -1,0 +1,1 @@
+"""Course completion: the certificate a learner earns, its PDF and its public verification."""
