@@ -7,7 +7,7 @@ and flushes without committing; the view or command commits once.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, exists, func, or_
 
 from app.content.models import Course, Module
 from app.db import db, in_org, upsert, utcnow
@@ -204,6 +204,25 @@ def course_status(user: User, course: Course) -> list[ModuleStatus]:
         ).all()
     )
     return [ModuleStatus(m, registrations.get(m.id), done.get(m.id, 0)) for m in course.modules]
+
+
+def module_done(
+    course: Course, user_id: ColumnElement[int], module_id: ColumnElement[str]
+) -> ColumnElement[bool]:
+    """``ModuleStatus.is_done`` as SQL, for queries over many people at once: the person has a
+    registration of the module's current version with ``completed_at`` set (passed, every
+    lesson done)."""
+    return exists().where(
+        Registration.user_id == user_id,
+        Registration.module_id == module_id,
+        Registration.completed_at.is_not(None),
+        or_(
+            *(
+                (Registration.module_id == m.id) & (Registration.module_version == m.version)
+                for m in course.modules
+            )
+        ),
+    )
 
 
 def continue_with(statuses: list[ModuleStatus]) -> ModuleStatus | None:
