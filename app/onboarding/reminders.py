@@ -98,6 +98,7 @@ def open_assignments(course: Course, due_by: date) -> list[Open]:
     assigner = aliased(User)
     rows = db.session.execute(
         select(User, AssignedModule.module_id, AssignedModule.due_on, assigner)
+        .select_from(AssignedModule)
         .join(User, User.id == AssignedModule.user_id)
         .outerjoin(assigner, assigner.id == AssignedModule.assigned_by_id)
         .where(

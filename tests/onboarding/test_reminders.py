@@ -14,7 +14,7 @@ from app.db import db
 from app.learning.services import complete_lesson
 from app.onboarding import services
 from app.onboarding.models import ManagerDigest, Reminder, ReminderKind, Target
-from app.onboarding.reminders import Sent, send_reminders
+from app.onboarding.reminders import Sent, send_reminder_mail, send_reminders
 from app.orgs import services as orgs
 from app.orgs.models import Role, User
 from app.quiz.pools import draw
@@ -360,3 +360,45 @@ def test_two_runs_at_once_send_one_mail(app, org, hr, clock, outbox):
     assert subjects(outbox) == [
         ("anne@vik.test", "Påminnelse fra Leda: fristen for 1 modul nærmer seg")
     ]
+
+
+def test_the_morning_task_sends_them_and_runs_on_the_hour_from_six_to_nine_utc(
+    org, hr, clock, outbox
+):
+    anne = make_user(org, email="anne@vik.test")
+    give(hr, anne, date(2026, 3, 5))
+    db.session.commit()
+    check = send_reminder_mail.task_class().validate_datetime
+    assert [hour for hour in range(24) if check(datetime(2026, 3, 2, hour, 0))] == [6, 7, 8, 9]
+    assert not check(datetime(2026, 3, 2, 6, 30))
+    send_reminder_mail()  # jobs run at once in tests, in their own session
+    send_reminder_mail()
+    assert subjects(outbox) == [
+        ("anne@vik.test", "Påminnelse fra Leda: fristen for 1 modul nærmer seg")
+    ]
+
+
+def test_reminders_are_in_the_persons_data_and_go_when_they_are_erased(
+    org, hr, clock, client, login
+):
+    kari = make_user(org, email="kari@vik.test", roles=[Role.MANAGER])
+    anne = make_user(org, email="anne@vik.test", manager=kari)
+    give(hr, anne, date(2026, 3, 3))
+    on(clock, date(2026, 3, 2))
+    remind(clock)
+    on(clock, date(2026, 3, 9))
+    remind(clock)
+    login(anne)
+    data = client.get("/account/my-data.json").json
+    assert [(r["kind"], r["period"], r["module_id"]) for r in data["reminders"]] == [
+        ("due-soon", "2026-03-03", "first-steps"),
+        ("overdue", "2026-W11", "first-steps"),
+    ]
+    assert data["digests"] == []
+    assert data["account"]["digest_enabled"] is True
+    assert db.session.scalars(select(ManagerDigest.period)).all() == ["2026-W11"]  # Kari's
+    orgs.erase_user(anne, hr)
+    orgs.erase_user(kari, hr)
+    db.session.flush()
+    assert db.session.scalars(select(Reminder.id)).all() == []
+    assert db.session.scalars(select(ManagerDigest.id)).all() == []
