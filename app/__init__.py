@@ -71,6 +71,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         REDIS_URL=os.environ.get("REDIS_URL") or None,
         LEDA_HUEY_NAME=os.environ.get("LEDA_HUEY_NAME") or "leda",
         LEDA_HUEY_IMMEDIATE=False,
+        # Reminders of an assigned module start this many days before its due date.
+        LEDA_REMIND_DAYS_BEFORE=_int_env("LEDA_REMIND_DAYS_BEFORE", 7),
         LEDA_MAIL_OUTBOX=os.environ.get("LEDA_MAIL_OUTBOX") or str(instance / "outbox"),
         LEDA_MAIL_FROM=os.environ.get("LEDA_MAIL_FROM") or "Leda <leda@localhost>",
         LEDA_SMTP_HOST=os.environ.get("LEDA_SMTP_HOST") or None,
@@ -125,10 +127,21 @@ def _add_commands(app: Flask) -> None:
     """The product's commands that need the app; `leda` (app/cli.py) shows them beside Flask's."""
     from .demo import demo
     from .export.cli import export
-    from .onboarding.cli import assign, rules_group
+    from .onboarding.cli import assign, remind, rules_group
     from .orgs.cli import org_group, purge, units_group, users_group
 
-    for command in (demo, export, org_group, units_group, users_group, purge, assign, rules_group):
+    commands = (
+        demo,
+        export,
+        org_group,
+        units_group,
+        users_group,
+        purge,
+        assign,
+        rules_group,
+        remind,
+    )
+    for command in commands:
         app.cli.add_command(command)
 
 

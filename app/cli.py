@@ -68,7 +68,7 @@ def course_check(root: Path) -> None:
 )
 @with_appcontext
 def worker(workers: int) -> None:
-    """Run the job queue (mail now; reminders and exports later) until Ctrl-C.
+    """Run the job queue (mail and reminders now; exports later) until Ctrl-C.
 
     Ctrl-C lets running tasks finish; SIGTERM stops at once (a message being sent then waits
     for its claim to expire and is retried). Workers on several hosts share REDIS_URL.

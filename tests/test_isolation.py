@@ -56,6 +56,7 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("auth.set_language", "POST"): ("/language", everyone(400)),
     ("auth.profile", "GET"): ("/account", signed_in(200)),
     ("auth.my_data", "GET"): ("/account/my-data.json", signed_in(200)),
+    ("auth.digest", "POST"): ("/account/digest", signed_in(302)),
     ("learning.dashboard", "GET"): ("/", signed_in(200)),
     ("learning.module", "GET"): ("/modules/first-steps", signed_in(200)),
     ("learning.lesson", "GET"): ("/modules/first-steps/lessons/welcome", signed_in(200)),

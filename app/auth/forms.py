@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.i18n import _l
@@ -40,3 +40,9 @@ class SetPasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+
+
+class DigestForm(FlaskForm):
+    """A manager's own choice: the Monday digest of their reports' overdue modules, or not."""
+
+    digest_enabled = BooleanField(_l("Send me a weekly summary of overdue modules in my team"))

@@ -26,12 +26,12 @@ from app.content.models import LOCALES
 from app.db import db
 from app.i18n import _l, address
 from app.orgs import services as orgs
-from app.orgs.models import User
+from app.orgs.models import Role, User
 from app.orgs.privacy import personal_data
 
 from . import limits as _limits  # noqa: F401  (registers the leda+db:// limit storage)
 from . import services, tasks
-from .forms import ForgotPasswordForm, LoginForm, SetPasswordForm
+from .forms import DigestForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 login_manager = LoginManager()
@@ -187,7 +187,28 @@ def set_password(token: str) -> str | Response | tuple[str, int]:
 @bp.get("/account")
 @login_required
 def profile() -> str:
-    return render_template("auth/profile.html", paths=orgs.unit_paths(current_user.org_id))
+    return _profile(DigestForm(obj=current_user))
+
+
+def _profile(digest_form: DigestForm) -> str:
+    return render_template(
+        "auth/profile.html",
+        paths=orgs.unit_paths(current_user.org_id),
+        digest_form=digest_form if current_user.has_role(Role.MANAGER) else None,
+    )
+
+
+@bp.post("/account/digest")
+@login_required
+def digest() -> Response | tuple[str, int]:
+    """A manager turns their weekly digest on or off (the choice is kept for anyone)."""
+    form = DigestForm()
+    if not form.validate_on_submit():  # only an expired form can fail
+        return _profile(form), 400
+    orgs.choose_digest(current_user, form.digest_enabled.data)
+    db.session.commit()
+    flash(_("Your choice is saved."))
+    return redirect(url_for(".profile"))
 
 
 @bp.get("/account/my-data.json")

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.content.models import Course, Lesson, Module, text_in
@@ -236,6 +236,25 @@ def course_status(user: User, course: Course) -> list[ModuleStatus]:
         ).all()
     )
     return [ModuleStatus(m, registrations.get(m.id), done.get(m.id, 0)) for m in course.modules]
+
+
+def module_done(
+    course: Course, user_id: ColumnElement[int], module_id: ColumnElement[str]
+) -> ColumnElement[bool]:
+    """``ModuleStatus.is_done`` as SQL, for queries over many people at once: the person has a
+    registration of the module's current version with ``completed_at`` set (passed, every
+    lesson done)."""
+    return exists().where(
+        Registration.user_id == user_id,
+        Registration.module_id == module_id,
+        Registration.completed_at.is_not(None),
+        or_(
+            *(
+                (Registration.module_id == m.id) & (Registration.module_version == m.version)
+                for m in course.modules
+            )
+        ),
+    )
 
 
 def continue_with(statuses: list[ModuleStatus]) -> ModuleStatus | None:

@@ -70,6 +70,16 @@ def _check_address(address: str) -> None:
         raise InvalidAddress()
 
 
+def mailable(address: str) -> bool:
+    """Whether :func:`queue_mail` would take this address; for jobs that check before they
+    record anything, rather than fail halfway."""
+    try:
+        _check_address(address)
+    except InvalidAddress:
+        return False
+    return True
+
+
 def queue_mail(
     *, org_id: int, to: str, locale: str, template: str, **context: object
 ) -> MailMessage:

@@ -1,14 +1,18 @@
-"""`leda assign` and `leda rules`: the assignment pages' work from the command line."""
+"""`leda assign` and `leda rules`: the assignment pages' work from the command line; `leda
+remind`: the reminders job, for cron."""
+
+from datetime import datetime
 
 import click
 
 from app.content import current_course
-from app.db import db, in_org
+from app.db import db, in_org, utcnow
 from app.orgs.cli import existing_unit, organisation, person, refusals_as_errors
 from app.orgs.models import Role
 
 from . import services
 from .models import Assignment, Target
+from .reminders import send_reminders
 
 
 def _modules(module_ids: tuple[str, ...]) -> list[str]:
@@ -104,3 +108,33 @@ def rules_list(slug: str) -> None:
         due = a.due_on.isoformat() if a.due_on else f"{a.due_days} days"
         label = a.name or a.target.value
         click.echo(f"{a.id}\t{label}\t{','.join(a.module_ids)}\t{due}")
+
+
+def _moment(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            "give an ISO 8601 date or time, e.g. 2026-03-09 or 2026-03-09T07:00+01:00"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=services.TIMEZONE)
+
+
+@click.command("remind")
+@click.option(
+    "--now",
+    callback=_moment,
+    metavar="ISO",
+    help="Run as at this moment (ISO 8601; without a zone, Oslo time). Default: now.",
+)
+def remind(now: datetime | None) -> None:
+    """Send the reminders that are due: due soon and overdue to learners, and on Mondays the
+    managers' digests. Safe to run again: nothing goes twice in one period."""
+    sent = send_reminders(now or utcnow())
+    db.session.commit()
+    click.echo(f"due soon: {sent.due_soon}")
+    click.echo(f"overdue: {sent.overdue}")
+    click.echo(f"mails to learners: {sent.learner_mails}")
+    click.echo(f"digests to managers: {sent.digests}")

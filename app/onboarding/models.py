@@ -1,4 +1,5 @@
-"""Assignments: who must take which modules by when, and the per-person rows they become."""
+"""Assignments: who must take which modules by when, the per-person rows they become, and the
+reminders sent about them."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -88,3 +89,46 @@ class AssignedModule(OrgScoped, Base):
     )
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_on: Mapped[date] = mapped_column(Date, index=True)
+
+
+class ReminderKind(StrEnum):
+    DUE_SOON = "due-soon"
+    OVERDUE = "overdue"
+
+
+class Reminder(OrgScoped, Base):
+    """A reminder a learner was sent about one assigned module, in one period.
+
+    The period is the due date for a due-soon reminder and the ISO week (``2026-W11``) for an
+    overdue one. The unique key is what "at most one per learner, assignment and period" means:
+    the row is inserted in the transaction that queues the mail, so a second run, or a second
+    worker at the same moment, finds it and sends nothing. Keyed on the module rather than the
+    AssignedModule row, so an assignment removed and made again does not remind twice.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (UniqueConstraint("user_id", "module_id", "kind", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[ReminderKind] = mapped_column(
+        Enum(
+            ReminderKind,
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            length=16,
+        )
+    )
+    period: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ManagerDigest(OrgScoped, Base):
+    """The weekly digest a manager was sent (period: the ISO week); one per manager and week."""
+
+    __tablename__ = "manager_digest"
+    __table_args__ = (UniqueConstraint("manager_id", "period"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from app.orgs.forms import ConfirmForm
 from app.orgs.models import OrgUnit, Role, User
 from app.orgs.services import unit_paths, user_by_email
 
-from . import cards, services  # noqa: F401  (cards registers the dashboard card)
+from . import cards, reminders, services  # noqa: F401  (registering a card and a task)
 from .forms import AssignForm, RuleForm
 from .models import AssignedModule, Assignment, Target
 

@@ -81,6 +81,8 @@ class User(UserMixin, OrgScoped, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A manager's weekly digest of overdue reports (app/onboarding/reminders.py); theirs to stop.
+    digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     unit: Mapped[OrgUnit | None] = relationship()

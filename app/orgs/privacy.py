@@ -22,6 +22,7 @@ from app.learning.models import (
     Registration,
 )
 from app.mail.models import MailMessage
+from app.onboarding.models import ManagerDigest, Reminder
 from app.practice.models import PracticeAnswer, ScenarioRun
 from app.quiz.models import QuizAttempt
 
@@ -91,6 +92,14 @@ def personal_data(user: User) -> dict[str, Any]:
         "mail": _rows(
             select(MailMessage).where(MailMessage.to_address == user.email),
             frozenset({"text_body", "html_body"}),  # may hold a secret link; sent ones are empty
+        ),
+        "reminders": _rows(
+            select(Reminder).where(Reminder.user_id == user.id).order_by(Reminder.id)
+        ),
+        "digests": _rows(
+            select(ManagerDigest)
+            .where(ManagerDigest.manager_id == user.id)
+            .order_by(ManagerDigest.id)
         ),
         "audit_events": _rows(
             select(AuditEvent).where(AuditEvent.target_user_id == user.id), frozenset({"actor_id"})

@@ -340,6 +340,13 @@ def choose_locale(user: User, locale: str) -> None:
     db.session.flush()
 
 
+def choose_digest(user: User, enabled: bool) -> None:
+    """Keep a person's choice of the managers' weekly digest mail; not audited (their own
+    choice, like their language). Flushes."""
+    user.digest_enabled = enabled
+    db.session.flush()
+
+
 def set_roles(user: User, roles: Iterable[Role], actor: User | None) -> None:
     """Give ``user`` exactly ``roles``; each grant and removal goes into the audit log."""
     wanted, held = frozenset(roles), user.roles
@@ -380,17 +387,18 @@ def reactivate_user(user: User, actor: User | None) -> None:
 def erase_user(user: User, actor: User | None) -> None:
     """Erase a person (GDPR art. 17): their row becomes an anonymous stub.
 
-    Name, email, employee number, unit, manager, roles, sessions, links, mail, the journal
-    (reflections, those awaiting a login, commitments and their follow-ups), practice answers
-    (which count in no total) and refreshers not yet answered go; registrations, quiz answers
-    and answered refreshers stay on the stub, so totals still count them but nothing ties them
-    to a person. Their certificates are revoked: their codes no longer verify. Their reports
-    lose their manager.
+    Name, email, employee number, unit, manager, roles, sessions, links, mail (and the record
+    of reminders and digests sent), the journal (reflections, those awaiting a login,
+    commitments and their follow-ups), practice answers (which count in no total) and
+    refreshers not yet answered go; registrations, quiz answers and answered refreshers stay on
+    the stub, so totals still count them but nothing ties them to a person. Their certificates
+    are revoked: their codes no longer verify. Their reports lose their manager.
     """
     from app.auth.models import AccountToken, UserSession
     from app.certificates.models import Certificate
     from app.learning.models import Commitment, PendingReflection, Reflection
     from app.mail.models import MailMessage
+    from app.onboarding.models import ManagerDigest, Reminder
     from app.practice.models import PracticeAnswer, ScenarioRun
     from app.quiz.models import Refresher
 
@@ -403,8 +411,10 @@ def erase_user(user: User, actor: User | None) -> None:
         ScenarioRun,
         UserSession,
         AccountToken,
+        Reminder,
     ):
         db.session.execute(delete(model).where(model.user_id == user.id))
+    db.session.execute(delete(ManagerDigest).where(ManagerDigest.manager_id == user.id))
     db.session.execute(
         delete(Refresher).where(Refresher.user_id == user.id, Refresher.answered_at.is_(None))
     )

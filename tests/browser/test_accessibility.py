@@ -160,6 +160,17 @@ def test_admin_and_account_pages_have_no_wcag_violations(browser, live_demo, wid
     }])  # fmt: skip
     page.locator("form[enctype] button[type=submit]").click()
     check("import preview")
+    page.locator("form.inline-form button").click()  # log out; a manager's profile has more
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill("manager@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-manager-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/account")
+    check("manager's profile")
+    page.locator("form#digest button[type=submit]").click()
+    page.wait_for_url(f"{base}/account")
+    check("manager's profile, saved")
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
 
