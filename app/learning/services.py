@@ -22,7 +22,7 @@ from app.db import db, in_org, upsert, utcnow
 from app.i18n import content_locale
 from app.orgs.models import User
 
-from .events import module_done
+from .events import module_done as announce_module_done
 from .models import (
     Commitment,
     CompletionStatus,
@@ -238,7 +238,7 @@ def course_status(user: User, course: Course) -> list[ModuleStatus]:
     return [ModuleStatus(m, registrations.get(m.id), done.get(m.id, 0)) for m in course.modules]
 
 
-def module_done(
+def is_module_done(
     course: Course, user_id: ColumnElement[int], module_id: ColumnElement[str]
 ) -> ColumnElement[bool]:
     """``ModuleStatus.is_done`` as SQL, for queries over many people at once: the person has a
@@ -277,7 +277,7 @@ def _mark_done_if_finished(user: User, registration: Registration, now: datetime
     ):
         registration.completed_at = now
         db.session.flush()
-        module_done(user, registration, now)
+        announce_module_done(user, registration, now)
 
 
 def _lesson_key(user: User, module: Module, lesson_id: str) -> tuple:

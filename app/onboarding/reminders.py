@@ -10,7 +10,7 @@
 - on Mondays each manager with overdue reports (direct, or further down the manager chain)
   gets one digest of them per ISO week, unless they turned it off on their profile.
 
-Days are calendar days in Europe/Oslo (``services.today``). A passed module (``module_done``)
+Days are calendar days in Europe/Oslo (``services.today``). A passed module (``is_module_done``)
 is never reminded; deactivated and erased people get nothing and are not listed. Each mail is
 queued in the transaction that inserts the rows recording it (``Reminder``, ``ManagerDigest``),
 whose unique keys make a second run in the same period, or two workers at once, send nothing.
@@ -31,7 +31,7 @@ from app.content import current_course
 from app.content.models import Course, text_in
 from app.db import db, upsert, utcnow
 from app.jobs import periodic_task
-from app.learning.services import module_done
+from app.learning.services import is_module_done
 from app.mail.services import mailable, queue_mail
 from app.orgs.models import Role, User, UserRole
 from app.web import external_url
@@ -107,7 +107,7 @@ def open_assignments(course: Course, due_by: date) -> list[Open]:
             User.deactivated_at.is_(None),
             User.erased_at.is_(None),
             User.email.is_not(None),
-            ~module_done(course, AssignedModule.user_id, AssignedModule.module_id),
+            ~is_module_done(course, AssignedModule.user_id, AssignedModule.module_id),
         )
     ).all()
     order = {m.id: n for n, m in enumerate(course.modules)}
