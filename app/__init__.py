@@ -93,6 +93,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .auth import views as auth_views
     from .export import views as export_views
     from .learning import views as learning_views
+    from .onboarding import team_views
     from .onboarding import views as onboarding_views
     from .orgs import views as orgs_views
     from .quiz import views as quiz_views
@@ -106,6 +107,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(export_views.bp)
     app.register_blueprint(orgs_views.bp)
     app.register_blueprint(onboarding_views.bp)
+    app.register_blueprint(team_views.bp)
     _add_commands(app)
     huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
@@ -115,10 +117,11 @@ def _add_commands(app: Flask) -> None:
     """The product's commands that need the app; `leda` (app/cli.py) shows them beside Flask's."""
     from .demo import demo
     from .export.cli import export
-    from .onboarding.cli import assign, rules_group
+    from .onboarding.cli import assign, rules_group, team
     from .orgs.cli import org_group, purge, units_group, users_group
 
-    for command in (demo, export, org_group, units_group, users_group, purge, assign, rules_group):
+    commands = (demo, export, org_group, units_group, users_group, purge, assign, rules_group, team)
+    for command in commands:
         app.cli.add_command(command)
 
 
