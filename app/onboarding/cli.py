@@ -1,4 +1,4 @@
-"""`leda assign`, `leda rules` and `leda team`: the assignment and team pages' work from the command line."""
+"""`leda assign`, `leda rules` and `leda team`: the assignment and team pages from the shell."""
 
 import io
 

@@ -12,11 +12,11 @@ import csv
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Select, func, select
 
 from app.content import current_course
 from app.content.models import Module, text_in
@@ -61,8 +61,7 @@ class TeamFilters:
     direct_only: bool = False  # someone whose own manager is the viewer
 
 
-@dataclass(frozen=True)
-class ModuleState:
+class ModuleState(NamedTuple):  # a tuple: a big team makes thousands
     module_id: str
     progress: Progress
     score: int | None  # percent of the best attempt
@@ -71,8 +70,7 @@ class ModuleState:
     is_overdue: bool
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     user_id: int
     name: str
     unit_path: str
@@ -102,25 +100,39 @@ def local_day(moment: datetime | None) -> date | None:
     return moment.astimezone(TIMEZONE).date() if moment else None
 
 
+# What _state reads of a registration, in this order.
+_FACTS = (
+    Registration.completion_status,
+    Registration.attempts,
+    Registration.completed_at,
+    Registration.score_raw,
+    Registration.score_max,
+    Registration.last_access,
+)
+
+
 def _state(
-    module: Module, registration: Row[Any] | None, due_on: date | None, day: date
+    module_id: str, facts: tuple[Any, ...] | None, due_on: date | None, day: date
 ) -> ModuleState:
-    r = registration
-    if r is None or (r.completion_status == CompletionStatus.NOT_ATTEMPTED and not r.attempts):
-        progress = Progress.NOT_STARTED
-    elif r.completed_at is not None:
-        progress = Progress.PASSED
-    elif r.completion_status == CompletionStatus.COMPLETED:
-        progress = Progress.COMPLETED
-    else:
-        progress = Progress.IN_PROGRESS
+    """One module's state from its registration's _FACTS (None: no registration)."""
     score = on = None
-    if r is not None:
-        if r.score_raw is not None and r.score_max:
-            score = (r.score_raw * 200 + r.score_max) // (2 * r.score_max)  # half up, as pages
-        on = local_day(r.completed_at if progress == Progress.PASSED else r.last_access)
+    if facts is None:
+        progress = Progress.NOT_STARTED
+    else:
+        completion, attempts, completed_at, raw, most, last_access = facts
+        if completed_at is not None:
+            progress = Progress.PASSED
+        elif completion == CompletionStatus.COMPLETED:
+            progress = Progress.COMPLETED
+        elif completion == CompletionStatus.NOT_ATTEMPTED and not attempts:
+            progress = Progress.NOT_STARTED
+        else:
+            progress = Progress.IN_PROGRESS
+        if raw is not None and most:
+            score = (raw * 200 + most) // (2 * most)  # rounded half up, as the pages round
+        on = local_day(completed_at or last_access)
     overdue = due_on is not None and due_on < day and progress != Progress.PASSED
-    return ModuleState(module.id, progress, score, on, due_on, overdue)
+    return ModuleState(module_id, progress, score, on, due_on, overdue)
 
 
 def _nudge_reason(states: list[ModuleState]) -> NudgeReason | None:
@@ -134,42 +146,40 @@ def _nudge_reason(states: list[ModuleState]) -> NudgeReason | None:
 def _progress(
     org_id: int, ids: Select[tuple[int]], modules: list[Module], day: date
 ) -> tuple[dict[int, list[ModuleState]], dict[int, datetime]]:
-    """Every module's state for the people ``ids`` selects, and when each was last active:
-    two queries, whoever and however many they are."""
-    versions = {m.id: m.version for m in modules}
-    current: dict[tuple[int, str], Row[Any]] = {}
+    """Every module's state (in course order) for the people ``ids`` selects who have a
+    registration or an assigned module, and when each was last active: two queries, whoever
+    and however many they are. Only a registration of a module's current version counts."""
+    position = {m.id: (i, m.version) for i, m in enumerate(modules)}
+    facts: dict[int, list[tuple[Any, ...] | None]] = {}
     last: dict[int, datetime] = {}
-    for r in db.session.execute(
+    for user_id, module_id, version, *row in db.session.execute(
         select(
-            Registration.user_id,
-            Registration.module_id,
-            Registration.module_version,
-            Registration.completion_status,
-            Registration.attempts,
-            Registration.completed_at,
-            Registration.score_raw,
-            Registration.score_max,
-            Registration.last_access,
+            Registration.user_id, Registration.module_id, Registration.module_version, *_FACTS
         ).where(Registration.org_id == org_id, Registration.user_id.in_(ids))
     ):
-        if r.last_access and (r.user_id not in last or r.last_access > last[r.user_id]):
-            last[r.user_id] = r.last_access
-        if versions.get(r.module_id) == r.module_version:
-            current[r.user_id, r.module_id] = r
-    due = {
-        (user_id, module_id): due_on
-        for user_id, module_id, due_on in db.session.execute(
-            select(AssignedModule.user_id, AssignedModule.module_id, AssignedModule.due_on).where(
-                AssignedModule.org_id == org_id, AssignedModule.user_id.in_(ids)
-            )
+        last_access = row[-1]
+        if last_access is not None and (user_id not in last or last_access > last[user_id]):
+            last[user_id] = last_access
+        where = position.get(module_id)
+        if where is not None and where[1] == version:
+            facts.setdefault(user_id, [None] * len(modules))[where[0]] = tuple(row)
+    due: dict[int, list[date | None]] = {}
+    for user_id, module_id, due_on in db.session.execute(
+        select(AssignedModule.user_id, AssignedModule.module_id, AssignedModule.due_on).where(
+            AssignedModule.org_id == org_id, AssignedModule.user_id.in_(ids)
         )
-    }
-    people = {user_id for user_id, _module in current} | {user_id for user_id, _module in due}
+    ):
+        if module_id in position:
+            due.setdefault(user_id, [None] * len(modules))[position[module_id][0]] = due_on
+    nothing = [None] * len(modules)
     states = {
         user_id: [
-            _state(m, current.get((user_id, m.id)), due.get((user_id, m.id)), day) for m in modules
+            _state(m.id, registered, due_on, day)
+            for m, registered, due_on in zip(
+                modules, facts.get(user_id, nothing), due.get(user_id, nothing), strict=True
+            )
         ]
-        for user_id in people
+        for user_id in facts.keys() | due.keys()
     }
     return states, last
 
@@ -178,9 +188,10 @@ def team_view(manager: User, filters: TeamFilters, now: datetime) -> TeamView:
     """The active people who report to ``manager``, directly or not, that pass ``filters``:
     overdue first, then by family and given name. Reads only; a constant number of queries."""
     course = current_course()
-    org_id = manager.org_id
+    org_id, manager_id = manager.org_id, manager.id
     day = today(now)
     ids = reports_of(manager)
+    # everyone under the manager, the inactive too: they may be someone's manager
     people = db.session.execute(
         select(
             User.id,
@@ -188,8 +199,7 @@ def team_view(manager: User, filters: TeamFilters, now: datetime) -> TeamView:
             User.family_name,
             User.unit_id,
             User.manager_id,
-            User.deactivated_at,
-            User.erased_at,
+            (User.deactivated_at.is_(None) & User.erased_at.is_(None)).label("active"),
         ).where(User.org_id == org_id, User.id.in_(ids))
     ).all()
     states, last = _progress(org_id, ids, list(course.modules), day)
@@ -205,43 +215,38 @@ def team_view(manager: User, filters: TeamFilters, now: datetime) -> TeamView:
         ).all()
     )
     paths = unit_paths(org_id)
-    names = {p.id: f"{p.given_name} {p.family_name}".strip() for p in people}
+    names = {row[0]: f"{row[1]} {row[2]}".strip() for row in people}
     shown = [m for m in course.modules if filters.module_id in (None, m.id)]
     shown_ids = {m.id for m in shown}
     within = paths.get(filters.unit_id) if filters.unit_id is not None else None
-    untouched = [_state(m, None, None, day) for m in course.modules]
+    untouched = [_state(m.id, None, None, day) for m in course.modules]
     reports = []
-    for p in people:
-        if p.deactivated_at is not None or p.erased_at is not None:
+    for user_id, given_name, family_name, unit_id, their_manager_id, active in people:
+        if not active or (filters.direct_only and their_manager_id != manager_id):
             continue
-        if filters.direct_only and p.manager_id != manager.id:
-            continue
-        path = paths.get(p.unit_id, "") if p.unit_id is not None else ""
+        path = paths.get(unit_id, "") if unit_id is not None else ""
         if within is not None and path != within and not path.startswith(within + "/"):
             continue
-        everything = states.get(p.id, untouched)
+        everything = states.get(user_id, untouched)
         visible = tuple(s for s in everything if s.module_id in shown_ids)
         if filters.progress is not None and all(s.progress != filters.progress for s in visible):
             continue
         is_overdue = any(s.is_overdue for s in visible)
         if filters.overdue_only and not is_overdue:
             continue
-        reports.append(
-            (
-                (not is_overdue, p.family_name.casefold(), p.given_name.casefold(), p.id),
-                Report(
-                    user_id=p.id,
-                    name=names[p.id],
-                    unit_path=path,
-                    manager_name=None if p.manager_id == manager.id else names.get(p.manager_id),
-                    last_activity=last.get(p.id),
-                    modules=visible,
-                    is_overdue=is_overdue,
-                    nudge_reason=_nudge_reason(everything),
-                    nudged_at=nudged.get(p.id),
-                ),
-            )
+        key = (not is_overdue, family_name.casefold(), given_name.casefold(), user_id)
+        report = Report(
+            user_id=user_id,
+            name=names[user_id],
+            unit_path=path,
+            manager_name=None if their_manager_id == manager_id else names.get(their_manager_id),
+            last_activity=last.get(user_id),
+            modules=visible,
+            is_overdue=is_overdue,
+            nudge_reason=_nudge_reason(everything),
+            nudged_at=nudged.get(user_id),
         )
+        reports.append((key, report))
     return TeamView(shown, [report for _key, report in sorted(reports, key=lambda r: r[0])])
 
 
@@ -275,6 +280,7 @@ def write_csv(view: TeamView, stream: TextIO, locale: str) -> None:
             ]
         writer.writerow([_cell(h) for h in header])
         yes, no = _("yes"), _("no")
+        labels = {progress: str(label) for progress, label in PROGRESS_LABELS.items()}
         for report in view.reports:
             active = report.last_activity.astimezone(TIMEZONE) if report.last_activity else None
             row = [
@@ -286,7 +292,7 @@ def write_csv(view: TeamView, stream: TextIO, locale: str) -> None:
             ]
             for state in report.modules:
                 row += [
-                    PROGRESS_LABELS[state.progress],
+                    labels[state.progress],
                     state.score,
                     state.on.isoformat() if state.on else None,
                     state.due_on.isoformat() if state.due_on else None,
@@ -323,7 +329,7 @@ def nudge(manager: User, learner: User, now: datetime) -> Nudge:
     day = today(now)
     one = select(User.id).where(User.id == learner.id)
     states, _last = _progress(learner.org_id, one, modules, day)
-    everything = states.get(learner.id) or [_state(m, None, None, day) for m in modules]
+    everything = states.get(learner.id) or [_state(m.id, None, None, day) for m in modules]
     reason = _nudge_reason(everything)
     if reason is None or learner.email is None:
         raise NothingToNudge()

@@ -1,9 +1,10 @@
 """The manager's pages: their team's progress, its CSV, a nudge, and the conversation cards."""
 
+import functools
 import io
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,7 +22,7 @@ from .services import is_report
 
 bp = Blueprint("team", __name__, template_folder="templates")
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 def _filter_form() -> TeamFilterForm:
@@ -51,9 +52,9 @@ def team_page() -> str | tuple[str, int]:
         shown=view.reports[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         page=page,
         pages=pages,
-        labels=team.PROGRESS_LABELS,
-        nudge_form=ConfirmForm(),
-        interval=team.NUDGE_INTERVAL,
+        labels={progress: str(label) for progress, label in team.PROGRESS_LABELS.items()},
+        # a long list repeats few dates: each is formatted once
+        day=functools.cache(functools.partial(format_date, format="medium")),
     )
 
 

@@ -484,7 +484,10 @@ def test_a_nudge_mails_the_learner_in_their_language_once_in_three_days(
     assert mail["Subject"] == "En påminnelse från Berit Boss: Första stegen"
     text = mail.get_body(("plain",)).get_content()
     assert "Hej Nina," in text
-    assert "Berit Boss påminner dig om att Första stegen skulle vara klar den 2 mars 2026 och ännu" in text
+    assert (
+        "Berit Boss påminner dig om att Första stegen skulle vara klar den 2 mars 2026 och ännu"
+        in text
+    )
     assert "http://127.0.0.1:5000/modules/first-steps" in text
     assert "Berit Boss, som du rapporterar till i Leda hos Vik kommune" in text
     rows = db.session.execute(
