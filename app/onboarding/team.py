@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, TextIO
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Subquery, func, select
 
 from app.content import current_course
 from app.content.models import Module, text_in
@@ -144,18 +144,18 @@ def _nudge_reason(states: list[ModuleState]) -> NudgeReason | None:
 
 
 def _progress(
-    org_id: int, ids: Select[tuple[int]], modules: list[Module], day: date
+    org_id: int, people: Subquery, modules: list[Module], day: date
 ) -> tuple[dict[int, list[ModuleState]], dict[int, datetime]]:
-    """Every module's state (in course order) for the people ``ids`` selects who have a
+    """Every module's state (in course order) for the ``people`` (ids in column ``id``) who have a
     registration or an assigned module, and when each was last active: two queries, whoever
     and however many they are. Only a registration of a module's current version counts."""
     position = {m.id: (i, m.version) for i, m in enumerate(modules)}
     facts: dict[int, list[tuple[Any, ...] | None]] = {}
     last: dict[int, datetime] = {}
     for user_id, module_id, version, *row in db.session.execute(
-        select(
-            Registration.user_id, Registration.module_id, Registration.module_version, *_FACTS
-        ).where(Registration.org_id == org_id, Registration.user_id.in_(ids))
+        select(Registration.user_id, Registration.module_id, Registration.module_version, *_FACTS)
+        .join(people, Registration.user_id == people.c.id)
+        .where(Registration.org_id == org_id)
     ):
         last_access = row[-1]
         if last_access is not None and (user_id not in last or last_access > last[user_id]):
@@ -165,9 +165,9 @@ def _progress(
             facts.setdefault(user_id, [None] * len(modules))[where[0]] = tuple(row)
     due: dict[int, list[date | None]] = {}
     for user_id, module_id, due_on in db.session.execute(
-        select(AssignedModule.user_id, AssignedModule.module_id, AssignedModule.due_on).where(
-            AssignedModule.org_id == org_id, AssignedModule.user_id.in_(ids)
-        )
+        select(AssignedModule.user_id, AssignedModule.module_id, AssignedModule.due_on)
+        .join(people, AssignedModule.user_id == people.c.id)
+        .where(AssignedModule.org_id == org_id)
     ):
         if module_id in position:
             due.setdefault(user_id, [None] * len(modules))[position[module_id][0]] = due_on
@@ -190,7 +190,9 @@ def team_view(manager: User, filters: TeamFilters, now: datetime) -> TeamView:
     course = current_course()
     org_id, manager_id = manager.org_id, manager.id
     day = today(now)
-    ids = reports_of(manager)
+    # Joined from, never "IN": a planner misjudging the tree's size (stale statistics) then
+    # still probes indexes instead of rescanning the tree for every row.
+    reports = reports_of(manager).subquery("reports")
     # everyone under the manager, the inactive too: they may be someone's manager
     people = db.session.execute(
         select(
@@ -200,17 +202,16 @@ def team_view(manager: User, filters: TeamFilters, now: datetime) -> TeamView:
             User.unit_id,
             User.manager_id,
             (User.deactivated_at.is_(None) & User.erased_at.is_(None)).label("active"),
-        ).where(User.org_id == org_id, User.id.in_(ids))
+        )
+        .join(reports, User.id == reports.c.id)
+        .where(User.org_id == org_id)
     ).all()
-    states, last = _progress(org_id, ids, list(course.modules), day)
+    states, last = _progress(org_id, reports, list(course.modules), day)
     nudged = dict(
         db.session.execute(
             select(Nudge.user_id, func.max(Nudge.created_at))
-            .where(
-                Nudge.org_id == org_id,
-                Nudge.user_id.in_(ids),
-                Nudge.created_at > now - NUDGE_INTERVAL,
-            )
+            .join(reports, Nudge.user_id == reports.c.id)
+            .where(Nudge.org_id == org_id, Nudge.created_at > now - NUDGE_INTERVAL)
             .group_by(Nudge.user_id)
         ).all()
     )
@@ -328,7 +329,7 @@ def nudge(manager: User, learner: User, now: datetime) -> Nudge:
     modules = list(course.modules)
     day = today(now)
     one = select(User.id).where(User.id == learner.id)
-    states, _last = _progress(learner.org_id, one, modules, day)
+    states, _last = _progress(learner.org_id, one.subquery(), modules, day)
     everything = states.get(learner.id) or [_state(m.id, None, None, day) for m in modules]
     reason = _nudge_reason(everything)
     if reason is None or learner.email is None:
