@@ -97,7 +97,13 @@ class TeamView:
 
 
 def local_day(moment: datetime | None) -> date | None:
-    return moment.astimezone(TIMEZONE).date() if moment else None
+    """The calendar day of ``moment`` where the learners live (None for None)."""
+    return today(moment) if moment else None
+
+
+def progress_labels() -> dict[Progress, str]:
+    """The status words in the current language, looked up once for a long list."""
+    return {progress: str(label) for progress, label in PROGRESS_LABELS.items()}
 
 
 # What _state reads of a registration, in this order.
@@ -281,7 +287,7 @@ def write_csv(view: TeamView, stream: TextIO, locale: str) -> None:
             ]
         writer.writerow([_cell(h) for h in header])
         yes, no = _("yes"), _("no")
-        labels = {progress: str(label) for progress, label in PROGRESS_LABELS.items()}
+        labels = progress_labels()
         for report in view.reports:
             active = report.last_activity.astimezone(TIMEZONE) if report.last_activity else None
             row = [

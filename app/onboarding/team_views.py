@@ -52,7 +52,7 @@ def team_page() -> str | tuple[str, int]:
         shown=view.reports[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         page=page,
         pages=pages,
-        labels={progress: str(label) for progress, label in team.PROGRESS_LABELS.items()},
+        labels=team.progress_labels(),
         # a long list repeats few dates: each is formatted once
         day=functools.cache(functools.partial(format_date, format="medium")),
     )

@@ -1,31 +1,14 @@
-from sqlalchemy import event
-
-from app.db import db
 from tests.factories import make_org, make_user
-
-
-def count_queries(app, action) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len([s for s in statements if not s.startswith("PRAGMA")])
+from tests.helpers import count_queries
 
 
 def test_the_dashboard_takes_five_queries_however_much_progress_there_is(client, login):
     user = make_user(make_org(), locale="en")
     login(user)
-    empty = count_queries(client.application, lambda: client.get("/"))
+    empty = count_queries(lambda: client.get("/"))
     client.post("/modules/first-steps/lessons/welcome/done")
     client.post("/modules/first-steps/lessons/practice/done")
-    busy = count_queries(client.application, lambda: client.get("/"))
+    busy = count_queries(lambda: client.get("/"))
     # the session with its user and roles, their registrations, their lessons done per module,
     # their refreshers due, their assigned modules
     assert (empty, busy) == (5, 5)

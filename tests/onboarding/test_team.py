@@ -4,7 +4,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from app.content import current_course
 from app.db import db, utcnow
@@ -18,7 +18,7 @@ from app.orgs.models import Role, User
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
 from tests.factories import make_org, make_unit, make_user
-from tests.helpers import read_outbox
+from tests.helpers import count_queries, read_outbox
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # the pinned clock: 09:00 in Oslo
 TODAY = date(2026, 3, 2)
@@ -33,20 +33,6 @@ def listed(html: str) -> list[str]:
     """The people a team page lists, in order: the first line of each row's header cell."""
     cells = re.findall(r'<th scope="row">(.*?)</th>', html, re.S)
     return [cell.split("<br>")[0].strip() for cell in cells]
-
-
-def count_queries(action) -> int:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len([s for s in statements if not s.startswith("PRAGMA")])
 
 
 def quiz(user: User, wrong_capital: bool) -> None:
