@@ -1,6 +1,7 @@
 """The manager's team view, its CSV and `leda team`, the nudge, and the conversation cards."""
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -17,7 +18,7 @@ from app.orgs import services as orgs
 from app.orgs.models import Role, User
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
-from tests.factories import make_org, make_unit, make_user
+from tests.factories import PASSWORD, make_org, make_unit, make_user
 from tests.helpers import count_queries, read_outbox
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # the pinned clock: 09:00 in Oslo
@@ -546,3 +547,25 @@ def test_managers_open_every_card_and_the_pack_whatever_their_progress(org, boss
     assert client.get("/team/cards").status_code == 403
     assert client.get("/team").status_code == 403
     assert 'href="/team"' not in client.get("/").text
+
+
+def test_managers_nudging_at_once_send_one_reminder(app, org, boss, outbox):
+    top = make_user(org, email="top@vik.test", roles=[Role.MANAGER], locale="en")
+    boss.manager_id = top.id
+    nina = report(org, boss, "nina@vik.test", "Nina", "Nes").id
+    db.session.commit()
+    clients = [app.test_client() for _ in range(6)]
+    for i, client in enumerate(clients):
+        email = ("boss@vik.test", "top@vik.test")[i % 2]
+        assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+
+    def press(i: int) -> int:
+        return clients[i].post(f"/team/{nina}/nudge").status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = list(pool.map(press, range(6)))
+
+    assert statuses == [302] * 6
+    db.session.rollback()
+    assert db.session.scalar(select(func.count(Nudge.id))) == 1
+    assert len(read_outbox(outbox)) == 1
