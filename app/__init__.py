@@ -102,6 +102,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .certificates import views as certificates_views
     from .export import views as export_views
     from .learning import views as learning_views
+    from .onboarding import team_views
     from .onboarding import views as onboarding_views
     from .orgs import views as orgs_views
     from .practice import views as practice_views
@@ -118,6 +119,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(orgs_views.bp)
     app.register_blueprint(onboarding_views.bp)
     app.register_blueprint(certificates_views.bp)
+    app.register_blueprint(team_views.bp)
     _add_commands(app)
     huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
@@ -127,7 +129,7 @@ def _add_commands(app: Flask) -> None:
     """The product's commands that need the app; `leda` (app/cli.py) shows them beside Flask's."""
     from .demo import demo
     from .export.cli import export
-    from .onboarding.cli import assign, remind, rules_group
+    from .onboarding.cli import assign, remind, rules_group, team
     from .orgs.cli import org_group, purge, units_group, users_group
 
     commands = (
@@ -140,6 +142,7 @@ def _add_commands(app: Flask) -> None:
         assign,
         rules_group,
         remind,
+        team,
     )
     for command in commands:
         app.cli.add_command(command)

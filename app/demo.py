@@ -64,6 +64,12 @@ DEMO_COLLEAGUES = [
     ("sven@demo.leda.test", "Sven", "Svensson", ("Helse og omsorg", "Hjemmetjenesten"), 1, "1006"),
     ("lea@demo.leda.test", "Lea", "Lund", ("Oppvekst", "Vik skole"), 0, "1007"),
 ]
+# The manager's team view shows people through another manager too, and someone to nudge:
+# Lea and a newcomer who has not started report to Sven, who reports to the demo manager.
+DEMO_NEWCOMER = ("nils@demo.leda.test", "Nils", "Berg", ("Helse og omsorg", "Hjemmetjenesten"),
+                 "1008")  # fmt: skip
+DEMO_REPORTS_TO = {"lea@demo.leda.test": "sven@demo.leda.test",
+                   "nils@demo.leda.test": "sven@demo.leda.test"}  # fmt: skip
 
 DEMO_REFLECTION = (
     "Jeg vil spørre oftere hva innbyggerne faktisk trenger før vi bestemmer noe.\n"
@@ -111,6 +117,10 @@ def load_demo() -> Organisation:
         if modules_passed < len(course.modules):
             module = course.modules[modules_passed]
             learning.record_visit(user, module, module.lessons[0].id)
+    email, given, family, unit, number = DEMO_NEWCOMER
+    _user(org, email, given, family, unit, number, (Role.LEARNER,))
+    for email, manager_email in DEMO_REPORTS_TO.items():
+        orgs.user_by_email(email).manager_id = orgs.user_by_email(manager_email).id
     # The learner passed the last module some days ago: its first refresher is on their dashboard.
     last = course.modules[-1]
     _pass(learner, last)

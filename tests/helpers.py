@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
 from werkzeug.test import TestResponse
 
 from app.db import db
@@ -33,6 +34,21 @@ def page_language(response: TestResponse) -> tuple[str, str]:
     heading = re.search(r"<h1>(.*?)</h1>", response.text)
     assert heading, "no <h1> in page"
     return html_lang(response), heading.group(1)
+
+
+def count_queries(action: Callable[[], object]) -> int:
+    """How many SQL statements ``action`` runs (SQLite's PRAGMAs aside)."""
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len([s for s in statements if not s.startswith("PRAGMA")])
 
 
 def read_outbox(folder: Path) -> list[EmailMessage]:

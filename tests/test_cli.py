@@ -57,7 +57,7 @@ def test_demo_can_run_twice_and_its_logins_work(app):
     load_demo()
     db.session.commit()
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 1
-    assert db.session.scalar(select(func.count()).select_from(User)) == 7
+    assert db.session.scalar(select(func.count()).select_from(User)) == 8
     for demo_user in DEMO_USERS:
         user = authenticate(demo_user.email, demo_user.password)
         assert (user.email, user.roles) == (demo_user.email, frozenset(demo_user.roles))

@@ -39,6 +39,10 @@ def admins(status: int) -> dict[str, int]:
     return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: 403, ADMIN: status}
 
 
+def managers(status: int) -> dict[str, int]:
+    return {ANON: 302, LEARNER: 403, MANAGER: status, HR: 403, ADMIN: 403}
+
+
 def hr_and_admins(status: int) -> dict[str, int]:
     return {ANON: 302, LEARNER: 403, MANAGER: 403, HR: status, ADMIN: status}
 
@@ -116,6 +120,10 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("onboarding.rules", "GET"): ("/assignments/rules", hr_and_admins(200)),
     ("onboarding.rules", "POST"): ("/assignments/rules", hr_and_admins(400)),
     ("onboarding.remove", "POST"): ("/assignments/{assignment}/remove", hr_and_admins(404)),
+    ("team.team_page", "GET"): ("/team", managers(200)),
+    ("team.team_csv", "GET"): ("/team.csv", managers(200)),
+    ("team.nudge", "POST"): ("/team/{user}/nudge", managers(404)),
+    ("team.cards", "GET"): ("/team/cards", managers(200)),
     ("auth.logout", "POST"): ("/logout", everyone(302)),  # last: it ends the session
 }  # fmt: skip
 

@@ -1,11 +1,13 @@
-"""`leda assign` and `leda rules`: the assignment pages' work from the command line; `leda
-remind`: the reminders job, for cron."""
+"""`leda assign`, `leda rules` and `leda team`: the assignment and team pages from the shell;
+`leda remind`: the reminders job, for cron."""
 
+import io
 from datetime import datetime
 
 import click
 
 from app.content import current_course
+from app.content.models import LOCALES
 from app.db import db, in_org, utcnow
 from app.orgs.cli import existing_unit, organisation, person, refusals_as_errors
 from app.orgs.models import Role
@@ -13,6 +15,7 @@ from app.orgs.models import Role
 from . import services
 from .models import Assignment, Target
 from .reminders import send_reminders
+from .team import Progress, TeamFilters, team_view, write_csv
 
 
 def _modules(module_ids: tuple[str, ...]) -> list[str]:
@@ -138,3 +141,47 @@ def remind(now: datetime | None) -> None:
     click.echo(f"overdue: {sent.overdue}")
     click.echo(f"mails to learners: {sent.learner_mails}")
     click.echo(f"digests to managers: {sent.digests}")
+
+
+@click.command("team")
+@click.option("--org", "slug", required=True)
+@click.option("--manager", "email", required=True, help="The manager whose reports to list.")
+@click.option(
+    "--csv",
+    "path",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write to this file (UTF-8 with a BOM, for Excel); default: print.",
+)
+@click.option("--locale", type=click.Choice(LOCALES), help="Default: the manager's language.")
+@click.option("--module", "module_id", help="Only this module's columns, and filter by it.")
+@click.option("--status", type=click.Choice([p.value for p in Progress]))
+@click.option("--overdue", is_flag=True, help="Only people with a module overdue.")
+@click.option("--unit", "unit", help="Only people in this unit path or its sub-units.")
+@click.option("--direct", is_flag=True, help="Only the manager's direct reports.")
+@refusals_as_errors
+def team(slug, email, path, locale, module_id, status, overdue, unit, direct) -> None:  # type: ignore[no-untyped-def]
+    """The manager's team view as CSV: everyone reporting to them, directly or not, with each
+    module's status, score, dates and due date (the same rows as /team.csv)."""
+    org = organisation(slug)
+    manager = person(org, email)
+    if not manager.has_role(Role.MANAGER):
+        raise click.ClickException(f"{email} does not have the manager role.")
+    if module_id is not None and current_course().module(module_id) is None:
+        raise click.ClickException(f"The course has no module {module_id!r}.")
+    filters = TeamFilters(
+        module_id=module_id,
+        progress=Progress(status) if status else None,
+        overdue_only=overdue,
+        unit_id=existing_unit(org, unit).id if unit else None,
+        direct_only=direct,
+    )
+    view = team_view(manager, filters, utcnow())
+    locale = locale or manager.preferred_locale
+    if path is None:
+        text = io.StringIO(newline="")
+        write_csv(view, text, locale)
+        click.echo(text.getvalue(), nl=False)
+        return
+    with open(path, "w", encoding="utf-8-sig", newline="") as stream:
+        write_csv(view, stream, locale)
+    click.echo(f"Wrote {len(view.reports)} people to {path}.")

@@ -1,5 +1,7 @@
+from typing import Any
+
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -9,6 +11,7 @@ from app.orgs.forms import CheckboxesField, UnitChoice, _unit_choices
 from app.orgs.models import Organisation, Role
 
 from .models import Target
+from .team import PROGRESS_LABELS, Progress, TeamFilters
 
 ROLE_CHOICES = [
     SelectChoice("", _l("Any role")),
@@ -67,3 +70,49 @@ class RuleForm(_ModulesAndDue):
         super().__init__(**kwargs)
         self.unit.choices = _unit_choices(org, _l("Any unit"))
         self.set_modules(course, locale)
+
+
+CHECKED = ("y", "1", "true", "on", "yes")
+
+
+def _tick(form: FlaskForm, field: BooleanField) -> None:
+    """A ticked box sends "y"; anything else typed into the address is refused."""
+    if field.raw_data and field.raw_data[0].lower() not in CHECKED:
+        raise ValidationError(_l("Not a valid choice."))
+
+
+class TeamFilterForm(FlaskForm):
+    """The team view's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    module = SelectField(_l("Module"), default="")
+    status = SelectField(_l("Status"), default="")
+    unit = SelectField(_l("Unit (with its sub-units)"), default="")
+    overdue = BooleanField(_l("Overdue only"), validators=[_tick])
+    direct = BooleanField(_l("Direct reports only"), validators=[_tick])
+    page = IntegerField(
+        _l("Page"), validators=[Optional(), NumberRange(min=1, max=100_000)], default=1
+    )
+
+    def __init__(
+        self, org: Organisation, course: Course, locale: str, *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.module.choices = [SelectChoice("", _l("All modules"))] + [
+            SelectChoice(m.id, text_in(m.title, locale)) for m in course.modules
+        ]
+        self.status.choices = [SelectChoice("", _l("Any status"))] + [
+            SelectChoice(progress.value, label) for progress, label in PROGRESS_LABELS.items()
+        ]
+        self.unit.choices = _unit_choices(org, _l("All units"))
+
+    def filters(self) -> TeamFilters:
+        return TeamFilters(
+            module_id=self.module.data or None,
+            progress=Progress(self.status.data) if self.status.data else None,
+            overdue_only=self.overdue.data,
+            unit_id=int(self.unit.data) if self.unit.data else None,
+            direct_only=self.direct.data,
+        )

@@ -1,5 +1,5 @@
 """Assignments: who must take which modules by when, the per-person rows they become, and the
-reminders sent about them."""
+reminders and nudges sent about them."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -132,3 +132,32 @@ class ManagerDigest(OrgScoped, Base):
     manager_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     period: Mapped[str] = mapped_column(String(10))
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NudgeReason(StrEnum):
+    OVERDUE = "overdue"
+    NOT_STARTED = "not started"
+
+
+class Nudge(OrgScoped, Base):
+    """A manager's reminder to one report, one row per mail sent: the limit of one per learner
+    every few days counts these rows."""
+
+    __tablename__ = "nudge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    sent_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    module_id: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[NudgeReason] = mapped_column(
+        Enum(
+            NudgeReason,
+            values_callable=lambda e: [m.value for m in e],
+            native_enum=False,
+            length=16,
+        )
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

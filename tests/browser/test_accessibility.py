@@ -253,3 +253,37 @@ def test_certificate_pages_have_no_wcag_violations(browser, live_demo, width):  
     assert page.locator("[role=status]").inner_text() == "✓ Kursbeviset er gyldig."
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_manager_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F811
+    base, _module = live_demo
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = violations(page)
+        wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
+            e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill("manager@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-manager-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    page.goto(f"{base}/team")
+    check("team")
+    page.locator("table.team button[type=submit]").first.click()
+    page.wait_for_url(f"{base}/team")
+    check("team after a nudge")
+    page.goto(f"{base}/team?status=passed&overdue=y")
+    check("team, filtered to nobody")
+    page.goto(f"{base}/team?module=nope&page=0")
+    check("team with bad filters")
+    page.goto(f"{base}/team/cards")
+    check("conversation cards")
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}

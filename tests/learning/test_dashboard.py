@@ -1,22 +1,5 @@
-from sqlalchemy import event
-
-from app.db import db
 from tests.factories import make_org, make_user
-
-
-def count_queries(app, action) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len([s for s in statements if not s.startswith("PRAGMA")])
+from tests.helpers import count_queries
 
 
 def test_the_dashboard_takes_five_queries_however_much_progress_there_is(client, login, clock):
@@ -27,14 +10,14 @@ def test_the_dashboard_takes_five_queries_however_much_progress_there_is(client,
 
     user = make_user(make_org(), locale="en")
     login(user)
-    empty = count_queries(client.application, lambda: client.get("/"))
+    empty = count_queries(lambda: client.get("/"))
     client.post("/modules/first-steps/lessons/welcome/done")
     client.post("/modules/first-steps/lessons/practice/done")
     for lesson in current_course().modules[0].lessons:
         commit_to_action(user, current_course().modules[0], lesson.id)
     clock.advance(int(timedelta(weeks=1).total_seconds()))
     login(user)
-    busy = count_queries(client.application, lambda: client.get("/"))
+    busy = count_queries(lambda: client.get("/"))
     # the session with its user and roles, their registrations, their lessons done per module,
     # their refreshers due, their follow-ups due with the commitments they ask about, their
     # assigned modules, whether they finished the course (a certificate, or every module)

@@ -118,4 +118,4 @@ def test_demo_refreshes_without_duplicating(app):
     db.session.commit()
     load_demo()
     db.session.commit()
-    assert len(db.session.scalars(select(User)).all()) == 7
+    assert len(db.session.scalars(select(User)).all()) == 8

@@ -1,0 +1,100 @@
+"""The manager's pages: their team's progress, its CSV, a nudge, and the conversation cards."""
+
+import functools
+import io
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from app.auth.access import role_required
+from app.content import current_course
+from app.db import db, get_in_org_or_404, utcnow
+from app.i18n import content_locale
+from app.orgs.forms import ConfirmForm
+from app.orgs.models import Role, User
+
+from . import team
+from .forms import TeamFilterForm
+from .services import is_report
+
+bp = Blueprint("team", __name__, template_folder="templates")
+
+PAGE_SIZE = 50
+
+
+def _filter_form() -> TeamFilterForm:
+    return TeamFilterForm(
+        current_user.organisation, current_course(), content_locale(), request.args
+    )
+
+
+def _refused(form: TeamFilterForm) -> tuple[str, int]:
+    return render_template("onboarding/team.html", form=form, view=None), 400
+
+
+@bp.get("/team")
+@role_required(Role.MANAGER)
+def team_page() -> str | tuple[str, int]:
+    form = _filter_form()
+    if not form.validate():
+        return _refused(form)
+    now = utcnow()
+    view = team.team_view(current_user, form.filters(), now)
+    pages = max(1, -(-len(view.reports) // PAGE_SIZE))
+    page = min(form.page.data or 1, pages)
+    return render_template(
+        "onboarding/team.html",
+        form=form,
+        view=view,
+        shown=view.reports[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        page=page,
+        pages=pages,
+        labels=team.progress_labels(),
+        # a long list repeats few dates: each is formatted once
+        day=functools.cache(functools.partial(format_date, format="medium")),
+    )
+
+
+@bp.get("/team.csv")
+@role_required(Role.MANAGER)
+def team_csv() -> Response | tuple[str, int]:
+    form = _filter_form()
+    if not form.validate():
+        return _refused(form)
+    now = utcnow()
+    text = io.StringIO(newline="")
+    team.write_csv(team.team_view(current_user, form.filters(), now), text, str(get_locale()))
+    day = team.local_day(now)
+    return Response(
+        text.getvalue().encode("utf-8-sig"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="team-{day}.csv"'},
+    )
+
+
+@bp.post("/team/<id:user_id>/nudge")
+@role_required(Role.MANAGER)
+def nudge(user_id: int) -> Response:
+    learner = get_in_org_or_404(User, user_id, current_user.org_id)
+    if not learner.is_active or not is_report(current_user, learner):
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        team.nudge(current_user, learner, utcnow())
+    except (team.NothingToNudge, team.NudgedRecently) as refused:
+        db.session.rollback()
+        flash(refused.message)
+    else:
+        db.session.commit()
+        flash(_("A reminder is on its way to %(name)s.", name=learner.name))
+    return redirect(url_for(".team_page", **request.args))
+
+
+@bp.get("/team/cards")
+@role_required(Role.MANAGER)
+def cards() -> str:
+    return render_template("onboarding/team_cards.html", modules=current_course().modules)
