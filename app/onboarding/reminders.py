@@ -88,8 +88,8 @@ def iso_week(day: date) -> str:
 
 
 def team_link() -> str:
-    """The manager's team page; a plain path, its view being built on another branch."""
-    return f"{current_app.config['LEDA_BASE_URL'].rstrip('/')}/team"
+    """The manager's team page, as an absolute link for the digest."""
+    return external_url("team.team_page")
 
 
 def open_assignments(course: Course, due_by: date) -> list[Open]:
