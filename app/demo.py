@@ -10,12 +10,14 @@ from sqlalchemy import select
 
 from .auth.services import hash_password
 from .content import current_course
-from .content.models import Module
+from .content.models import Course, Module
 from .db import db, utcnow
 from .errors import LedaError
 from .learning import services as learning
 from .orgs import services as orgs
-from .orgs.models import Organisation, Role, User
+from .orgs.models import Organisation, OrgUnit, Role, User
+from .onboarding import services as onboarding
+from .onboarding.models import AssignedModule, Assignment, Target
 from .quiz.models import Refresher
 from .quiz.pools import draw
 from .quiz.services import submit_attempt
@@ -131,8 +133,31 @@ def load_demo() -> Organisation:
         )
         .values(due_at=utcnow() - timedelta(hours=1))
     )
+    _assignments(org, course)
     db.session.flush()
     return org
+
+
+def _assignments(org: Organisation, course: Course) -> None:
+    """An onboarding rule for new managers and the four modules assigned to health and care,
+    due in 30 days; Sven is two weeks past his due date, so reminders and the team view have
+    someone overdue. Made once."""
+    if db.session.scalar(select(Assignment.id).where(Assignment.org_id == org.id)):
+        return
+    hr = orgs.user_by_email(DEMO_USERS[2].email)
+    modules = [m.id for m in course.modules]
+    onboarding.assign(org, hr, target=Target.RULE, name="Nye ledere", role=Role.MANAGER,
+                      module_ids=modules, due_days=30)  # fmt: skip
+    health = db.session.scalar(
+        select(OrgUnit).where(OrgUnit.org_id == org.id, OrgUnit.name == "Helse og omsorg")
+    )
+    onboarding.assign(org, hr, target=Target.UNIT, unit=health, module_ids=modules, due_days=30)
+    sven = orgs.user_by_email("sven@demo.leda.test")
+    db.session.execute(
+        AssignedModule.__table__.update()
+        .where(AssignedModule.user_id == sven.id)
+        .values(due_on=onboarding.today() - timedelta(days=14))
+    )
 
 
 def _pass(user: User, module: Module) -> None:
