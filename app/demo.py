@@ -14,10 +14,10 @@ from .content.models import Course, Module
 from .db import db, utcnow
 from .errors import LedaError
 from .learning import services as learning
-from .orgs import services as orgs
-from .orgs.models import Organisation, OrgUnit, Role, User
 from .onboarding import services as onboarding
 from .onboarding.models import AssignedModule, Assignment, Target
+from .orgs import services as orgs
+from .orgs.models import Organisation, OrgUnit, Role, User
 from .quiz.models import Refresher
 from .quiz.pools import draw
 from .quiz.services import submit_attempt
