@@ -202,10 +202,10 @@ def test_the_journal_takes_the_same_queries_however_long_it_is(client, login, cl
     first, second = module().lessons
     reflect(user, first.id, "Tekst")
     services.commit_to_action(user, module(), first.id)
-    short = count_queries(client.application, lambda: client.get("/journal"))
+    short = count_queries(lambda: client.get("/journal"))
     reflect(user, second.id, "Mer tekst")
     services.commit_to_action(user, module(), second.id)
-    long = count_queries(client.application, lambda: client.get("/journal"))
+    long = count_queries(lambda: client.get("/journal"))
     # the session with its user, the reflections, the commitments, their follow-ups
     assert (short, long) == (4, 4)
 
