@@ -2,10 +2,11 @@
 with each module's status, score, dates and due date; the CSV of it; and the nudge.
 
 Nothing private leaves here: registrations give status, score and dates, assignments give due
-dates, and no reflection or quiz answer is read at all. ``team_view`` reads in a constant number
-of queries however large the team (the reports' recursive query, then their registrations,
-assigned modules, recent nudges and the unit paths); the page, the CSV download and
-``leda team`` all show what it returns, the last two through ``write_csv``.
+dates, and no reflection or quiz answer is read at all. ``team_view`` reads in three queries
+however large the team: one for the people and their progress (the reports' recursive query,
+their registrations and assigned modules grouped per person in the database, the filters), then
+the recent nudges and unit paths of the part shown. The page, the CSV download and ``leda team``
+all show what it returns, the last two through ``write_csv``.
 """
 
 import csv
@@ -16,7 +17,8 @@ from typing import Any, NamedTuple, TextIO
 
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
-from sqlalchemy import Subquery, func, select
+from sqlalchemy import Select, Subquery, case, func, or_, select
+from sqlalchemy.orm import aliased
 
 from app.content import current_course
 from app.content.models import Module, text_in
@@ -24,8 +26,8 @@ from app.db import db
 from app.errors import LedaError
 from app.i18n import _l
 from app.learning.models import CompletionStatus, Registration
-from app.orgs.models import User
-from app.orgs.services import unit_paths
+from app.orgs.models import OrgUnit, User
+from app.orgs.services import tree_below, unit_paths
 from app.web import external_url
 
 from .models import AssignedModule, Nudge, NudgeReason
@@ -93,7 +95,9 @@ class Report(NamedTuple):
 @dataclass(frozen=True)
 class TeamView:
     modules: list[Module]  # the modules shown
-    reports: list[Report]  # overdue first, then by name
+    reports: list[Report]  # overdue first, then by name: the part asked for
+    count: int  # everyone who passes the filters
+    overdue: int  # of them, those overdue in a module shown
 
 
 def local_day(moment: datetime | None) -> date | None:
@@ -106,39 +110,130 @@ def progress_labels() -> dict[Progress, str]:
     return {progress: str(label) for progress, label in PROGRESS_LABELS.items()}
 
 
-# What _state reads of a registration, in this order.
-_FACTS = (
-    Registration.completion_status,
-    Registration.attempts,
-    Registration.completed_at,
-    Registration.score_raw,
-    Registration.score_max,
-    Registration.last_access,
-)
+# Progress in the order its SQL code numbers it.
+PROGRESS_ORDER = (Progress.NOT_STARTED, Progress.IN_PROGRESS, Progress.COMPLETED, Progress.PASSED)
+PASSED_CODE = PROGRESS_ORDER.index(Progress.PASSED)
 
 
-def _state(
-    module_id: str, facts: tuple[Any, ...] | None, due_on: date | None, day: date
-) -> ModuleState:
-    """One module's state from its registration's _FACTS (None: no registration)."""
-    score = on = None
-    if facts is None:
-        progress = Progress.NOT_STARTED
-    else:
-        completion, attempts, completed_at, raw, most, last_access = facts
-        if completed_at is not None:
-            progress = Progress.PASSED
-        elif completion == CompletionStatus.COMPLETED:
-            progress = Progress.COMPLETED
-        elif completion == CompletionStatus.NOT_ATTEMPTED and not attempts:
-            progress = Progress.NOT_STARTED
-        else:
-            progress = Progress.IN_PROGRESS
-        if raw is not None and most:
-            score = (raw * 200 + most) // (2 * most)  # rounded half up, as the pages round
-        on = local_day(completed_at or last_access)
-    overdue = due_on is not None and due_on < day and progress != Progress.PASSED
-    return ModuleState(module_id, progress, score, on, due_on, overdue)
+def _progress_code() -> Any:
+    """A registration's place in PROGRESS_ORDER, in SQL."""
+    return case(
+        (Registration.completed_at.is_not(None), PASSED_CODE),
+        (Registration.completion_status == CompletionStatus.COMPLETED, 2),
+        (
+            (Registration.completion_status == CompletionStatus.NOT_ATTEMPTED)
+            & (func.coalesce(Registration.attempts, 0) == 0),
+            0,
+        ),
+        else_=1,
+    )
+
+
+def _people(org_id: int, people: Subquery, modules: list[Module], day: date) -> Select[Any]:
+    """One row per active person among ``people`` (ids in column ``id``): id, given and family
+    name, unit, manager id and name, last activity, then for each module (course order) its
+    progress code (None: no registration), score %, day it was passed or last worked on (a UTC
+    time), due date and whether it is overdue. Only a registration of a module's current version
+    counts; the last activity counts every registration. One statement, grouped in the database.
+    """
+    facts = []
+    for i, module in enumerate(modules):
+        this = (Registration.module_id == module.id) & (
+            Registration.module_version == module.version
+        )
+        score = (Registration.score_raw * 200 + Registration.score_max) // (
+            2 * Registration.score_max
+        )  # whole percent, rounded half up as the pages round
+        facts += [
+            func.max(case((this, _progress_code()))).label(f"p{i}"),
+            func.max(case((this & (Registration.score_max > 0), score))).label(f"s{i}"),
+            func.max(
+                case((this, func.coalesce(Registration.completed_at, Registration.last_access)))
+            ).label(f"t{i}"),
+        ]
+    registered = (
+        select(
+            Registration.user_id,
+            func.max(Registration.last_access).label("last"),
+            *facts,
+        )
+        .join(people, Registration.user_id == people.c.id)
+        .where(Registration.org_id == org_id)
+        .group_by(Registration.user_id)
+        .subquery("registered")
+    )
+    assigned = (
+        select(
+            AssignedModule.user_id,
+            *(
+                func.max(case((AssignedModule.module_id == m.id, AssignedModule.due_on))).label(
+                    f"d{i}"
+                )
+                for i, m in enumerate(modules)
+            ),
+        )
+        .join(people, AssignedModule.user_id == people.c.id)
+        .where(AssignedModule.org_id == org_id)
+        .group_by(AssignedModule.user_id)
+        .subquery("assigned")
+    )
+    boss = aliased(User)
+    columns: list[Any] = [
+        User.id,
+        User.given_name,
+        User.family_name,
+        User.unit_id,
+        User.manager_id,
+        boss.given_name,
+        boss.family_name,
+        registered.c.last,
+    ]
+    for i in range(len(modules)):
+        due_on = assigned.c[f"d{i}"]
+        overdue = (due_on < day) & (func.coalesce(registered.c[f"p{i}"], 0) != PASSED_CODE)
+        columns += [
+            registered.c[f"p{i}"],
+            registered.c[f"s{i}"],
+            registered.c[f"t{i}"],
+            due_on,
+            func.coalesce(overdue, False).label(f"o{i}"),
+        ]
+    return (
+        select(*columns)
+        .join(people, User.id == people.c.id)
+        .outerjoin(boss, boss.id == User.manager_id)
+        .outerjoin(registered, registered.c.user_id == User.id)
+        .outerjoin(assigned, assigned.c.user_id == User.id)
+        .where(User.org_id == org_id, User.deactivated_at.is_(None), User.erased_at.is_(None))
+    )
+
+
+_BEFORE_MODULES = 8  # the columns of _people before the modules'
+_PER_MODULE = 5
+
+
+def _module_columns(i: int) -> slice:
+    start = _BEFORE_MODULES + i * _PER_MODULE
+    return slice(start, start + _PER_MODULE)
+
+
+def _states(row: Any, modules: list[Module]) -> list[ModuleState]:
+    """Every module's state, in course order, from a row of _people."""
+    states = []
+    for i, module in enumerate(modules):
+        code, score, moment, due_on, overdue = row[_module_columns(i)]
+        progress = PROGRESS_ORDER[code or 0]
+        states.append(
+            ModuleState(
+                module.id,
+                progress,
+                None if code is None else score,
+                local_day(moment),
+                due_on,
+                bool(overdue),
+            )
+        )
+    return states
 
 
 def _nudge_reason(states: list[ModuleState]) -> NudgeReason | None:
@@ -149,112 +244,89 @@ def _nudge_reason(states: list[ModuleState]) -> NudgeReason | None:
     return None
 
 
-def _progress(
-    org_id: int, people: Subquery, modules: list[Module], day: date
-) -> tuple[dict[int, list[ModuleState]], dict[int, datetime]]:
-    """Every module's state (in course order) for the ``people`` (ids in column ``id``) who have a
-    registration or an assigned module, and when each was last active: two queries, whoever
-    and however many they are. Only a registration of a module's current version counts."""
-    position = {m.id: (i, m.version) for i, m in enumerate(modules)}
-    facts: dict[int, list[tuple[Any, ...] | None]] = {}
-    last: dict[int, datetime] = {}
-    for user_id, module_id, version, *row in db.session.execute(
-        select(Registration.user_id, Registration.module_id, Registration.module_version, *_FACTS)
-        .join(people, Registration.user_id == people.c.id)
-        .where(Registration.org_id == org_id)
-    ):
-        last_access = row[-1]
-        if last_access is not None and (user_id not in last or last_access > last[user_id]):
-            last[user_id] = last_access
-        where = position.get(module_id)
-        if where is not None and where[1] == version:
-            facts.setdefault(user_id, [None] * len(modules))[where[0]] = tuple(row)
-    due: dict[int, list[date | None]] = {}
-    for user_id, module_id, due_on in db.session.execute(
-        select(AssignedModule.user_id, AssignedModule.module_id, AssignedModule.due_on)
-        .join(people, AssignedModule.user_id == people.c.id)
-        .where(AssignedModule.org_id == org_id)
-    ):
-        if module_id in position:
-            due.setdefault(user_id, [None] * len(modules))[position[module_id][0]] = due_on
-    nothing = [None] * len(modules)
-    states = {
-        user_id: [
-            _state(m.id, registered, due_on, day)
-            for m, registered, due_on in zip(
-                modules, facts.get(user_id, nothing), due.get(user_id, nothing), strict=True
-            )
-        ]
-        for user_id in facts.keys() | due.keys()
-    }
-    return states, last
-
-
-def team_view(manager: User, filters: TeamFilters, now: datetime) -> TeamView:
+def team_view(
+    manager: User, filters: TeamFilters, now: datetime, start: int = 0, stop: int | None = None
+) -> TeamView:
     """The active people who report to ``manager``, directly or not, that pass ``filters``:
-    overdue first, then by family and given name. Reads only; a constant number of queries."""
+    overdue first, then by family and given name; ``reports`` holds those from ``start`` to
+    ``stop`` of them. Reads only, in three statements whatever the team's size: the people with
+    their progress, their recent nudges and the unit paths."""
     course = current_course()
+    modules = list(course.modules)
     org_id, manager_id = manager.org_id, manager.id
     day = today(now)
     # Joined from, never "IN": a planner misjudging the tree's size (stale statistics) then
     # still probes indexes instead of rescanning the tree for every row.
     reports = reports_of(manager).subquery("reports")
-    # everyone under the manager, the inactive too: they may be someone's manager
-    people = db.session.execute(
-        select(
-            User.id,
-            User.given_name,
-            User.family_name,
-            User.unit_id,
-            User.manager_id,
-            (User.deactivated_at.is_(None) & User.erased_at.is_(None)).label("active"),
+    query = _people(org_id, reports, modules, day)
+    shown = [i for i, m in enumerate(modules) if filters.module_id in (None, m.id)]
+    overdue = [query.selected_columns[_module_columns(i).start + 4] for i in shown]
+    if filters.direct_only:
+        query = query.where(User.manager_id == manager_id)
+    if filters.unit_id is not None:
+        query = query.where(User.unit_id.in_(tree_below(OrgUnit.parent_id, [filters.unit_id])))
+    if filters.progress is not None:
+        code = PROGRESS_ORDER.index(filters.progress)
+        query = query.where(
+            or_(
+                *(
+                    func.coalesce(query.selected_columns[_module_columns(i).start], 0) == code
+                    for i in shown
+                )
+            )
         )
-        .join(reports, User.id == reports.c.id)
-        .where(User.org_id == org_id)
-    ).all()
-    states, last = _progress(org_id, reports, list(course.modules), day)
-    nudged = dict(
-        db.session.execute(
-            select(Nudge.user_id, func.max(Nudge.created_at))
-            .join(reports, Nudge.user_id == reports.c.id)
-            .where(Nudge.org_id == org_id, Nudge.created_at > now - NUDGE_INTERVAL)
-            .group_by(Nudge.user_id)
-        ).all()
+    if filters.overdue_only:
+        query = query.where(or_(*overdue))
+    rows = []
+    for row in db.session.execute(query):
+        is_overdue = any(row[_module_columns(i).start + 4] for i in shown)
+        rows.append(((not is_overdue, row[2].casefold(), row[1].casefold(), row[0]), row))
+    rows.sort(key=lambda pair: pair[0])
+    page = [row for _key, row in rows[start:stop]]
+    nudged = (
+        dict(
+            db.session.execute(
+                select(Nudge.user_id, func.max(Nudge.created_at))
+                .where(
+                    Nudge.org_id == org_id,
+                    Nudge.user_id.in_([row[0] for row in page]),
+                    Nudge.created_at > now - NUDGE_INTERVAL,
+                )
+                .group_by(Nudge.user_id)
+            ).all()
+        )
+        if page
+        else {}
     )
-    paths = unit_paths(org_id)
-    names = {row[0]: f"{row[1]} {row[2]}".strip() for row in people}
-    shown = [m for m in course.modules if filters.module_id in (None, m.id)]
-    shown_ids = {m.id for m in shown}
-    within = paths.get(filters.unit_id) if filters.unit_id is not None else None
-    untouched = [_state(m.id, None, None, day) for m in course.modules]
-    reports = []
-    for user_id, given_name, family_name, unit_id, their_manager_id, active in people:
-        if not active or (filters.direct_only and their_manager_id != manager_id):
-            continue
-        path = paths.get(unit_id, "") if unit_id is not None else ""
-        if within is not None and path != within and not path.startswith(within + "/"):
-            continue
-        everything = states.get(user_id, untouched)
-        visible = tuple(s for s in everything if s.module_id in shown_ids)
-        if filters.progress is not None and all(s.progress != filters.progress for s in visible):
-            continue
-        is_overdue = any(s.is_overdue for s in visible)
-        if filters.overdue_only and not is_overdue:
-            continue
-        key = (not is_overdue, family_name.casefold(), given_name.casefold(), user_id)
-        report = Report(
-            user_id=user_id,
-            name=names[user_id],
-            unit_path=path,
-            manager_name=None if their_manager_id == manager_id else names.get(their_manager_id),
-            last_activity=last.get(user_id),
-            modules=visible,
-            is_overdue=is_overdue,
-            nudge_reason=_nudge_reason(everything),
-            nudged_at=nudged.get(user_id),
+    paths = unit_paths(org_id) if page else {}
+    report_rows = []
+    for row in page:
+        user_id, given_name, family_name, unit_id, their_manager_id, boss_given, boss_family = row[
+            :7
+        ]
+        everything = _states(row, modules)
+        visible = tuple(everything[i] for i in shown)
+        report_rows.append(
+            Report(
+                user_id=user_id,
+                name=f"{given_name} {family_name}".strip(),
+                unit_path=paths.get(unit_id, "") if unit_id is not None else "",
+                manager_name=None
+                if their_manager_id == manager_id or boss_given is None
+                else f"{boss_given} {boss_family}".strip(),
+                last_activity=row[7],
+                modules=visible,
+                is_overdue=any(s.is_overdue for s in visible),
+                nudge_reason=_nudge_reason(everything),
+                nudged_at=nudged.get(user_id),
+            )
         )
-        reports.append((key, report))
-    return TeamView(shown, [report for _key, report in sorted(reports, key=lambda r: r[0])])
+    return TeamView(
+        modules=[modules[i] for i in shown],
+        reports=report_rows,
+        count=len(rows),
+        overdue=sum(1 for key, _row in rows if not key[0]),
+    )
 
 
 # --- the CSV ------------------------------------------------------------------------------
@@ -335,9 +407,9 @@ def nudge(manager: User, learner: User, now: datetime) -> Nudge:
     modules = list(course.modules)
     day = today(now)
     one = select(User.id).where(User.id == learner.id)
-    states, _last = _progress(learner.org_id, one.subquery(), modules, day)
-    everything = states.get(learner.id) or [_state(m.id, None, None, day) for m in modules]
-    reason = _nudge_reason(everything)
+    row = db.session.execute(_people(learner.org_id, one.subquery(), modules, day)).first()
+    everything = _states(row, modules) if row else []
+    reason = _nudge_reason(everything) if row else None
     if reason is None or learner.email is None:
         raise NothingToNudge()
     # The module it is about: the overdue one due first; with nothing started, the assigned

@@ -41,15 +41,20 @@ def team_page() -> str | tuple[str, int]:
     form = _filter_form()
     if not form.validate():
         return _refused(form)
-    now = utcnow()
-    view = team.team_view(current_user, form.filters(), now)
-    pages = max(1, -(-len(view.reports) // PAGE_SIZE))
-    page = min(form.page.data or 1, pages)
+    page = form.page.data or 1
+    view = team.team_view(
+        current_user, form.filters(), utcnow(), (page - 1) * PAGE_SIZE, page * PAGE_SIZE
+    )
+    pages = max(1, -(-view.count // PAGE_SIZE))
+    if page > pages:  # past the end: the last page
+        page = pages
+        view = team.team_view(
+            current_user, form.filters(), utcnow(), (page - 1) * PAGE_SIZE, page * PAGE_SIZE
+        )
     return render_template(
         "onboarding/team.html",
         form=form,
         view=view,
-        shown=view.reports[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
         page=page,
         pages=pages,
         labels=team.progress_labels(),

@@ -66,7 +66,11 @@ def tree_below(parent: InstrumentedAttribute[Any], root_ids: Iterable[int]) -> S
     and their reports.
     """
     model = parent.class_
-    tree = select(model.id).where(model.id.in_(list(root_ids))).cte("tree", recursive=True)
+    tree = (
+        select(model.id)
+        .where(model.id.in_(list(root_ids)))
+        .cte(f"{model.__tablename__}_tree", recursive=True)
+    )
     # UNION, not UNION ALL: a row met again is dropped, so even a cycle in the data ends
     tree = tree.union(select(model.id).where(parent == tree.c.id))
     return select(tree.c.id)
