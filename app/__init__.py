@@ -129,7 +129,7 @@ def _add_commands(app: Flask) -> None:
     """The product's commands that need the app; `leda` (app/cli.py) shows them beside Flask's."""
     from .demo import demo
     from .export.cli import export
-    from .onboarding.cli import assign, remind, rules_group, team
+    from .onboarding.cli import assign, cohorts_group, remind, rules_group, team
     from .orgs.cli import org_group, purge, units_group, users_group
 
     commands = (
@@ -140,6 +140,7 @@ def _add_commands(app: Flask) -> None:
         users_group,
         purge,
         assign,
+        cohorts_group,
         rules_group,
         remind,
         team,

@@ -134,7 +134,9 @@ def insert_missing(model: type, rows: list[dict[str, Any]], conflict: list[str])
     made = 0
     for start in range(0, len(rows), 500):
         statement = insert(model).values(rows[start : start + 500])
+        # SQLAlchemy keeps an INSERT's rowcount only when asked (else -1 on PostgreSQL)
         made += db.session.execute(
-            statement.on_conflict_do_nothing(index_elements=conflict)
+            statement.on_conflict_do_nothing(index_elements=conflict),
+            execution_options={"preserve_rowcount": True},
         ).rowcount
     return made

@@ -139,8 +139,8 @@ def load_demo() -> Organisation:
 
 
 def _assignments(org: Organisation, course: Course) -> None:
-    """An onboarding rule for new managers and the four modules assigned to health and care,
-    due in 30 days; Sven is two weeks past his due date, so reminders and the team view have
+    """An onboarding rule for new managers, the four modules assigned to health and care due in
+    30 days, and a cohort (the newcomer and the learner) with two modules in 45 days; Sven is two weeks past his due date, so reminders and the team view have
     someone overdue. Made once."""
     if db.session.scalar(select(Assignment.id).where(Assignment.org_id == org.id)):
         return
@@ -152,6 +152,14 @@ def _assignments(org: Organisation, course: Course) -> None:
         select(OrgUnit).where(OrgUnit.org_id == org.id, OrgUnit.name == "Helse og omsorg")
     )
     onboarding.assign(org, hr, target=Target.UNIT, unit=health, module_ids=modules, due_days=30)
+    cohort = onboarding.create_cohort(
+        org,
+        "Lederprogram 2027",
+        [orgs.user_by_email(DEMO_NEWCOMER[0]), orgs.user_by_email(DEMO_USERS[0].email)],
+        hr,
+    )
+    onboarding.assign(org, hr, target=Target.COHORT, cohort=cohort, module_ids=modules[:2],
+                      due_days=45)  # fmt: skip
     sven = orgs.user_by_email("sven@demo.leda.test")
     db.session.execute(
         AssignedModule.__table__.update()

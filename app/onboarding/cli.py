@@ -1,4 +1,5 @@
-"""`leda assign`, `leda rules` and `leda team`: the assignment and team pages from the shell;
+"""`leda assign`, `leda cohorts`, `leda rules` and `leda team`: the assignment and team pages
+from the shell;
 `leda remind`: the reminders job, for cron."""
 
 import io
@@ -10,10 +11,10 @@ from app.content import current_course
 from app.content.models import LOCALES
 from app.db import db, in_org, utcnow
 from app.orgs.cli import existing_unit, organisation, person, refusals_as_errors
-from app.orgs.models import Role
+from app.orgs.models import Organisation, Role
 
 from . import services
-from .models import Assignment, Target
+from .models import Assignment, Cohort, Target
 from .reminders import send_reminders
 from .team import Progress, TeamFilters, team_view, write_csv
 
@@ -43,25 +44,74 @@ def _due_options(command):  # type: ignore[no-untyped-def]
 @click.option("--org", "slug", required=True)
 @click.option("--email", help="One person.")
 @click.option("--unit", "path", help="A unit path, e.g. 'Helse/Sykehjem Nord', with its sub-units.")
+@click.option("--cohort", "cohort_name", help="A cohort, by name.")
 @_due_options
 @refusals_as_errors
-def assign(slug: str, email: str | None, path: str | None, due_on, due_days, module_ids) -> None:  # type: ignore[no-untyped-def]
-    """Assign modules to one person (--email) or a unit (--unit)."""
+def assign(slug, email, path, cohort_name, due_on, due_days, module_ids) -> None:  # type: ignore[no-untyped-def]
+    """Assign modules to one person (--email), a unit (--unit) or a cohort (--cohort)."""
     org = organisation(slug)
-    if (email is None) == (path is None):
-        raise click.UsageError("Give --email or --unit.")
-    target = Target.PERSON if email else Target.UNIT
+    if sum(given is not None for given in (email, path, cohort_name)) != 1:
+        raise click.UsageError("Give one of --email, --unit or --cohort.")
+    target = Target.PERSON if email else Target.UNIT if path else Target.COHORT
     _, people = services.assign(
         org,
         None,
         target=target,
         person=person(org, email) if email else None,
         unit=existing_unit(org, path) if path else None,
+        cohort=_cohort(org, cohort_name) if cohort_name else None,
         module_ids=_modules(module_ids),
         due_on=due_on.date() if due_on else None,
         due_days=due_days,
     )
     click.echo(f"Assigned to {people} people.")
+
+
+def _cohort(org: Organisation, name: str) -> Cohort:
+    cohort = db.session.scalar(in_org(Cohort, org.id).where(Cohort.name == name.strip()))
+    if cohort is None:
+        raise click.ClickException(f"{org.slug} has no cohort named {name!r}.")
+    return cohort
+
+
+@click.group("cohorts")
+def cohorts_group() -> None:
+    """Cohorts: saved groups of people that modules can be assigned to."""
+
+
+@cohorts_group.command("create")
+@click.argument("name")
+@click.option("--org", "slug", required=True)
+@click.option("--email", "emails", multiple=True, help="A person to put in it; repeat.")
+@refusals_as_errors
+def cohorts_create(name: str, slug: str, emails: tuple[str, ...]) -> None:
+    """Make the cohort NAME, with the people given."""
+    org = organisation(slug)
+    people = services.people_by_email(org, " ".join(emails))
+    services.create_cohort(org, name, people, None)
+    click.echo(f"Cohort {name.strip()} made with {len(people)} people.")
+
+
+@cohorts_group.command("add")
+@click.argument("name")
+@click.option("--org", "slug", required=True)
+@click.option("--email", "emails", multiple=True, required=True, help="A person; repeat.")
+@refusals_as_errors
+def cohorts_add(name: str, slug: str, emails: tuple[str, ...]) -> None:
+    """Add people to the cohort NAME; they get its assignments."""
+    org = organisation(slug)
+    cohort = _cohort(org, name)
+    joined = services.add_to_cohort(cohort, services.people_by_email(org, " ".join(emails)))
+    click.echo(f"{joined} people added to {cohort.name}.")
+
+
+@cohorts_group.command("list")
+@click.option("--org", "slug", required=True)
+@refusals_as_errors
+def cohorts_list(slug: str) -> None:
+    """Every cohort of the organisation: name and how many are in it."""
+    for cohort, count in services.cohorts(organisation(slug).id):
+        click.echo(f"{cohort.name}\t{count}")
 
 
 @click.group("rules")

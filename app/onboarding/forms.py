@@ -1,7 +1,15 @@
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -48,17 +56,52 @@ class AssignForm(_ModulesAndDue):
             SelectChoice(
                 Target.UNIT.value, _l("A unit, with its sub-units and whoever joins later")
             ),
+            SelectChoice(Target.COHORT.value, _l("A cohort, and whoever is added to it later")),
         ],
         default=Target.PERSON.value,
         validators=[InputRequired()],
     )
     email = StringField(_l("Email of the person"), validators=[Optional(), Length(max=254)])
     unit = UnitChoice(_l("Unit"), validators=[Optional()])
+    cohort = SelectField(_l("Cohort"), validators=[Optional()], default="")
 
-    def __init__(self, org: Organisation, course: Course, locale: str, **kwargs: object) -> None:
+    def __init__(
+        self,
+        org: Organisation,
+        course: Course,
+        locale: str,
+        cohorts: list[tuple[int, str]],
+        **kwargs: object,
+    ) -> None:
         super().__init__(**kwargs)
         self.unit.choices = _unit_choices(org, _l("Choose a unit"))
+        self.cohort.choices = [SelectChoice("", _l("Choose a cohort"))] + [
+            SelectChoice(str(cohort_id), name) for cohort_id, name in cohorts
+        ]
         self.set_modules(course, locale)
+
+
+class ReportAssignForm(_ModulesAndDue):
+    """A manager assigns modules to someone who reports to them."""
+
+    email = StringField(_l("Email of the person"), validators=[InputRequired(), Length(max=254)])
+
+    def __init__(self, course: Course, locale: str, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.set_modules(course, locale)
+
+
+class CohortForm(FlaskForm):
+    name = StringField(_l("Name of the cohort"), validators=[InputRequired(), Length(max=200)])
+    emails = TextAreaField(
+        _l("Emails of the people in it"), validators=[Optional(), Length(max=200_000)]
+    )
+
+
+class CohortAddForm(FlaskForm):
+    emails = TextAreaField(
+        _l("Emails of the people to add"), validators=[InputRequired(), Length(max=200_000)]
+    )
 
 
 class RuleForm(_ModulesAndDue):

@@ -6,6 +6,7 @@ granted a role, added to a cohort: the ``person_changed`` signal of app.orgs). W
 never commit.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from app.db import db, in_org, insert_missing, utcnow
 from app.errors import LedaError
 from app.i18n import _l
 from app.orgs.models import Organisation, OrgUnit, Role, User, UserRole
-from app.orgs.services import audit, person_changed, tree_below
+from app.orgs.services import audit, email_key, person_changed, tree_below
 
 from .models import AssignedModule, Assignment, Cohort, CohortMember, Target
 
@@ -57,6 +58,18 @@ class NotYourReport(LedaError):
 
 class RuleNeedsACondition(AssignmentProblem):
     message = _l("A rule needs a role, a unit or both.")
+
+
+class CohortNameTaken(AssignmentProblem):
+    message = _l("There is a cohort with this name already. Choose another name.")
+
+
+class CohortNameMissing(AssignmentProblem):
+    message = _l("Give the cohort a name.")
+
+
+class UnknownEmails(AssignmentProblem):
+    """Some of the emails given belong to no one in the organisation (named in the message)."""
 
 
 def today(now: datetime | None = None) -> date:
@@ -242,15 +255,92 @@ def _person_changed(user: User, **_: object) -> None:
     apply_to(user)
 
 
-def add_to_cohort(cohort: Cohort, users: list[User]) -> None:
-    """Add people to a cohort (those in it already stay) and apply its assignments to them."""
+# --- cohorts -----------------------------------------------------------------------------
+
+EMAIL_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def people_by_email(org: Organisation, text: str) -> list[User]:
+    """The active people of ``org`` whose emails ``text`` lists (one per line, or separated by
+    commas, semicolons or spaces), in the order given, each once. Raises UnknownEmails naming
+    every email that belongs to no one active here, so nothing is done with half a list."""
+    emails = list(dict.fromkeys(e for e in EMAIL_SEPARATORS.split(text) if e))
+    keys = {email: email_key(email) for email in emails}
+    found = {
+        user.email: user
+        for user in db.session.scalars(
+            in_org(User, org.id).where(
+                User.email.in_(set(keys.values())),
+                User.deactivated_at.is_(None),
+                User.erased_at.is_(None),
+            )
+        )
+    }
+    unknown = [email for email in emails if keys[email] not in found]
+    if unknown:
+        raise UnknownEmails(
+            _l(
+                "No one active in your organisation has these emails: %(emails)s.",
+                emails=", ".join(unknown),
+            )
+        )
+    return list(dict.fromkeys(found[keys[email]] for email in emails))
+
+
+def create_cohort(org: Organisation, name: str, people: list[User], actor: User | None) -> Cohort:
+    """A new cohort of ``people`` (the caller found them in ``org``); flushes."""
+    name = name.strip()
+    if not name:
+        raise CohortNameMissing()
+    if db.session.scalar(in_org(Cohort, org.id).where(Cohort.name == name)) is not None:
+        raise CohortNameTaken()
+    cohort = Cohort(org_id=org.id, name=name)
+    db.session.add(cohort)
+    db.session.flush()
+    audit(org.id, actor, "cohort_created", None, cohort=cohort.id)
+    add_to_cohort(cohort, people, actor)
+    return cohort
+
+
+def add_to_cohort(cohort: Cohort, users: list[User], actor: User | None = None) -> int:
+    """Add people to a cohort (those in it already stay) and apply its assignments to them;
+    returns how many joined."""
     if any(user.org_id != cohort.org_id for user in users):
         raise NotYourReport()
     rows = [{"org_id": cohort.org_id, "cohort_id": cohort.id, "user_id": u.id} for u in users]
-    insert_missing(CohortMember, rows, ["cohort_id", "user_id"])
+    joined = insert_missing(CohortMember, rows, ["cohort_id", "user_id"])
     for user in users:
         apply_to(user)
+    if joined:
+        audit(cohort.org_id, actor, "cohort_joined", None, cohort=cohort.id, people=joined)
     db.session.flush()
+    return joined
+
+
+def cohorts(org_id: int) -> list[tuple[Cohort, int]]:
+    """The organisation's cohorts by name, each with how many people are in it."""
+    members = func.count(CohortMember.id)
+    return [
+        (cohort, count)
+        for cohort, count in db.session.execute(
+            select(Cohort, members)
+            .outerjoin(CohortMember, CohortMember.cohort_id == Cohort.id)
+            .where(Cohort.org_id == org_id)
+            .group_by(Cohort.id)
+            .order_by(Cohort.name)
+        )
+    ]
+
+
+def cohort_members(cohort: Cohort) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(CohortMember, CohortMember.user_id == User.id)
+            .where(CohortMember.cohort_id == cohort.id)
+            .order_by(User.family_name, User.given_name)
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""The manager's pages: their team's progress, its CSV, a nudge, and the conversation cards."""
+"""The manager's pages: their team's progress, its CSV, a nudge, assigning modules to a report,
+and the conversation cards."""
 
 import functools
 import io
@@ -15,9 +16,11 @@ from app.db import db, get_in_org_or_404, utcnow
 from app.i18n import content_locale
 from app.orgs.forms import ConfirmForm
 from app.orgs.models import Role, User
+from app.orgs.services import user_by_email
 
-from . import team
-from .forms import TeamFilterForm
+from . import services, team
+from .forms import ReportAssignForm, TeamFilterForm
+from .models import Target
 from .services import is_report
 
 bp = Blueprint("team", __name__, template_folder="templates")
@@ -97,6 +100,42 @@ def nudge(user_id: int) -> Response:
         db.session.commit()
         flash(_("A reminder is on its way to %(name)s.", name=learner.name))
     return redirect(url_for(".team_page", **request.args))
+
+
+@bp.route("/team/assign", methods=["GET", "POST"])
+@role_required(Role.MANAGER)
+def assign() -> str | Response | tuple[str, int]:
+    """A manager assigns modules to one of their reports (``?person=ID`` fills in who)."""
+    form = ReportAssignForm(current_course(), content_locale())
+    if not form.is_submitted():
+        chosen = request.args.get("person", type=int)
+        learner = db.session.get(User, chosen) if chosen else None
+        if learner is not None and learner.is_active and is_report(current_user, learner):
+            form.email.data = learner.email
+    status = 400 if form.is_submitted() else 200
+    if form.validate_on_submit():
+        learner = user_by_email(form.email.data)
+        try:
+            if learner is None or not learner.is_active or not is_report(current_user, learner):
+                raise services.NotYourReport()
+            _assignment, _people = services.assign(
+                current_user.organisation,
+                current_user,
+                target=Target.PERSON,
+                person=learner,
+                module_ids=form.modules.data,
+                due_on=form.due_on.data,
+                due_days=form.due_days.data,
+            )
+        except services.AssignmentProblem as problem:
+            db.session.rollback()
+            form.form_errors.append(problem.message)
+            status = problem.status
+        else:
+            db.session.commit()
+            flash(_("The modules are assigned to %(name)s.", name=learner.name))
+            return redirect(url_for(".team_page"))
+    return render_template("onboarding/team_assign.html", form=form), status
 
 
 @bp.get("/team/cards")

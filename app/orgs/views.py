@@ -45,6 +45,10 @@ AUDIT_TEXT = {
     "unit_moved": _l("Moved a unit"),
     "import_applied": _l("Imported a file: %(created)s added, %(updated)s changed"),
     "settings_changed": _l("Changed the organisation's settings"),
+    "assignment_created": _l("Assigned modules to %(people)s people"),
+    "assignment_removed": _l("Removed an assignment"),
+    "cohort_created": _l("Made a cohort"),
+    "cohort_joined": _l("Added %(people)s people to a cohort"),
 }
 
 

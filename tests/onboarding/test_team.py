@@ -11,7 +11,7 @@ from app.content import current_course
 from app.db import db, utcnow
 from app.learning import services as learning
 from app.onboarding import team
-from app.onboarding.models import Nudge, NudgeReason, Target
+from app.onboarding.models import AssignedModule, Nudge, NudgeReason, Target
 from app.onboarding.services import assign
 from app.onboarding.team import ModuleState, Progress, TeamFilters
 from app.orgs import services as orgs
@@ -570,3 +570,38 @@ def test_managers_nudging_at_once_send_one_reminder(app, org, boss, outbox):
     db.session.rollback()
     assert db.session.scalar(select(func.count(Nudge.id))) == 1
     assert len(read_outbox(outbox)) == 1
+
+
+def test_a_manager_assigns_modules_to_a_report_and_to_no_one_else(org, boss, client, login):
+    anne = report(org, boss, "anne@vik.test", "Anne", "Aa")
+    bo = report(org, boss, "bo@vik.test", "Bo", "Bb", manager=anne)  # a report's report
+    peer = make_user(org, email="peer@vik.test", given_name="Per", family_name="Peer")
+    login(boss)
+    team_page = client.get("/team").text
+    assert f'href="/team/assign?person={bo.id}"' in team_page
+    form = client.get(f"/team/assign?person={bo.id}").text
+    assert 'value="bo@vik.test"' in form
+    # someone outside the team is not filled in, so their email is not shown
+    assert "peer@vik.test" not in client.get(f"/team/assign?person={peer.id}").text
+    data = {"modules": [MODULE], "due_days": "14"}
+    outside = client.post("/team/assign", data={**data, "email": "peer@vik.test"})
+    assert outside.status_code == 403
+    assert "You can assign modules only to people who report to you." in outside.text
+    past = client.post("/team/assign", data={**data, "due_days": "", "due_on": "2026-03-01",
+                                             "email": "bo@vik.test"})  # fmt: skip
+    assert past.status_code == 400
+    assert "The due date has passed." in past.text
+    assert db.session.scalar(select(func.count()).select_from(AssignedModule)) == 0
+    done = client.post("/team/assign", data={**data, "email": "bo@vik.test"})
+    assert (done.status_code, done.location) == (302, "/team")
+    assert "The modules are assigned to Bo Bb." in client.get("/team").text
+    row = db.session.scalars(select(AssignedModule)).one()
+    assert (row.user_id, row.module_id, row.due_on, row.assigned_by_id) == (
+        bo.id,
+        MODULE,
+        TODAY + timedelta(days=14),
+        boss.id,
+    )
+    client.post("/logout")
+    login(peer)
+    assert client.get("/team/assign").status_code == 403

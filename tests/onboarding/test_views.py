@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.db import db
-from app.onboarding.models import AssignedModule, Assignment
+from app.onboarding.models import AssignedModule, Assignment, Cohort
 from app.orgs.models import Role
 from tests.factories import make_org, make_unit, make_user
 
@@ -94,3 +94,83 @@ def test_the_commands_assign_and_make_rules(runner, app):
     assert (result.exit_code, result.output) == (1, "Error: vik has no unit 'Nowhere'.\n")
     result = runner.invoke(args=["rules", "list", "--org", "vik"])
     assert result.output.splitlines()[1].split("\t")[1:] == ["Managers", "first-steps", "30 days"]
+
+
+def test_a_cohort_is_made_from_emails_assigned_to_and_later_members_get_its_modules(client, login):
+    org = make_org()
+    hr = make_user(org, email="hr@vik.test", roles=[Role.HR], locale="en")
+    anne = make_user(org, email="anne@vik.test", given_name="Anne", family_name="Aas")
+    bo = make_user(org, email="bo@vik.test", given_name="Bo", family_name="Berg")
+    other = make_org(slug="dal", name="Dal kommune")
+    make_user(other, email="dag@dal.test")
+    login(hr)
+    refused = client.post(
+        "/assignments/cohorts",
+        data={"name": "Spring", "emails": "anne@vik.test\ndag@dal.test, ghost@vik.test"},
+    )
+    assert refused.status_code == 400
+    assert (
+        "No one active in your organisation has these emails: dag@dal.test, ghost@vik.test."
+        in refused.text
+    )
+    assert count(Cohort) == 0
+    made = client.post(
+        "/assignments/cohorts", data={"name": " Spring ", "emails": "Anne@vik.test; anne@vik.test"}
+    )
+    assert made.status_code == 302
+    cohort = db.session.scalars(select(Cohort)).one()
+    assert (cohort.name, made.location) == ("Spring", f"/assignments/cohorts/{cohort.id}")
+    page = client.get(made.location).text
+    assert "The cohort Spring is made with 1 person." in page
+    assert "Anne Aas" in page and "Bo Berg" not in page
+    again = client.post("/assignments/cohorts", data={"name": "Spring", "emails": ""})
+    assert again.status_code == 400
+    assert "There is a cohort with this name already." in again.text
+
+    assign = {"target": "cohort", "modules": ["first-steps"], "due_days": "10"}
+    assert "Choose a cohort." in client.post("/assignments", data=assign).text
+    response = client.post("/assignments", data={**assign, "cohort": str(cohort.id)})
+    assert response.status_code == 302
+    assert "Cohort: Spring" in client.get("/assignments").text
+    holders = select(AssignedModule.user_id).order_by(AssignedModule.user_id)
+    assert db.session.scalars(holders).all() == [anne.id]
+
+    added = client.post(f"/assignments/cohorts/{cohort.id}", data={"emails": "bo@vik.test"})
+    assert added.status_code == 302
+    assert "1 person added to the cohort." in client.get(added.location).text
+    assert db.session.scalars(holders).all() == [anne.id, bo.id]
+    assert client.get(f"/assignments/cohorts/{cohort.id + 1}").status_code == 404
+    client.post("/logout")
+    login(anne)
+    assert client.get("/assignments/cohorts").status_code == 403
+
+
+def test_the_cohort_commands_make_list_add_and_assign(runner, app):
+    org = make_org()
+    make_user(org, email="anne@vik.test")
+    make_user(org, email="bo@vik.test")
+    db.session.commit()
+    result = runner.invoke(
+        args=["cohorts", "create", "Spring", "--org", "vik", "--email", "anne@vik.test"]
+    )
+    assert (result.exit_code, result.output) == (0, "Cohort Spring made with 1 people.\n")
+    result = runner.invoke(args=["assign", "--org", "vik", "--cohort", "Spring", "--days", "5"])
+    assert (result.exit_code, result.output) == (0, "Assigned to 1 people.\n")
+    result = runner.invoke(
+        args=["cohorts", "add", "Spring", "--org", "vik", "--email", "bo@vik.test"]
+    )
+    assert (result.exit_code, result.output) == (0, "1 people added to Spring.\n")
+    assert count(AssignedModule) == 2
+    result = runner.invoke(args=["cohorts", "list", "--org", "vik"])
+    assert result.output == "Spring\t2\n"
+    result = runner.invoke(
+        args=["cohorts", "add", "Autumn", "--org", "vik", "--email", "bo@vik.test"]
+    )
+    assert (result.exit_code, result.output) == (1, "Error: vik has no cohort named 'Autumn'.\n")
+    result = runner.invoke(
+        args=["cohorts", "add", "Spring", "--org", "vik", "--email", "nobody@vik.test"]
+    )
+    assert result.exit_code == 1
+    assert "these emails: nobody@vik.test." in result.output
+    result = runner.invoke(args=["assign", "--org", "vik", "--days", "5"])
+    assert result.exit_code == 2 and "Give one of --email, --unit or --cohort." in result.output
