@@ -140,8 +140,9 @@ def load_demo() -> Organisation:
 
 def _assignments(org: Organisation, course: Course) -> None:
     """An onboarding rule for new managers, the four modules assigned to health and care due in
-    30 days, and a cohort (the newcomer and the learner) with two modules in 45 days; Sven is two weeks past his due date, so reminders and the team view have
-    someone overdue. Made once."""
+    30 days, and a cohort (the newcomer and the learner) with two modules in 45 days; Sven is
+    two weeks past his due date, so reminders and the team view have someone overdue. Made
+    once."""
     if db.session.scalar(select(Assignment.id).where(Assignment.org_id == org.id)):
         return
     hr = orgs.user_by_email(DEMO_USERS[2].email)
