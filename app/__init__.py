@@ -107,6 +107,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .orgs import views as orgs_views
     from .practice import views as practice_views
     from .quiz import views as quiz_views
+    from .reporting import views as reporting_views
     from .web import init_web
 
     init_web(app)  # first: it registers the URL converters the blueprints use
@@ -120,6 +121,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(onboarding_views.bp)
     app.register_blueprint(certificates_views.bp)
     app.register_blueprint(team_views.bp)
+    app.register_blueprint(reporting_views.bp)
     _add_commands(app)
     huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
@@ -131,6 +133,7 @@ def _add_commands(app: Flask) -> None:
     from .export.cli import export
     from .onboarding.cli import assign, cohorts_group, remind, rules_group, team
     from .orgs.cli import org_group, purge, units_group, users_group
+    from .reporting.cli import report_group
 
     commands = (
         demo,
@@ -144,6 +147,7 @@ def _add_commands(app: Flask) -> None:
         rules_group,
         remind,
         team,
+        report_group,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -14,7 +14,7 @@ from app.db import db, utcnow
 from app.learning import services as learning
 from app.learning.models import FollowUp
 from app.onboarding.models import Target
-from app.onboarding.services import assign
+from app.onboarding.services import assign, create_cohort
 from app.orgs.models import Role, User
 from app.practice import services as practice
 from app.quiz.models import Refresher
@@ -120,10 +120,19 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("onboarding.rules", "GET"): ("/assignments/rules", hr_and_admins(200)),
     ("onboarding.rules", "POST"): ("/assignments/rules", hr_and_admins(400)),
     ("onboarding.remove", "POST"): ("/assignments/{assignment}/remove", hr_and_admins(404)),
+    ("onboarding.cohorts", "GET"): ("/assignments/cohorts", hr_and_admins(200)),
+    ("onboarding.cohorts", "POST"): ("/assignments/cohorts", hr_and_admins(400)),
+    ("onboarding.cohort", "GET"): ("/assignments/cohorts/{cohort}", hr_and_admins(404)),
+    ("onboarding.cohort", "POST"): ("/assignments/cohorts/{cohort}", hr_and_admins(404)),
+    ("reporting.reports", "GET"): ("/reports", hr_and_admins(200)),
+    ("reporting.completions", "POST"): ("/reports/completions", hr_and_admins(400)),
     ("team.team_page", "GET"): ("/team", managers(200)),
     ("team.team_csv", "GET"): ("/team.csv", managers(200)),
     ("team.nudge", "POST"): ("/team/{user}/nudge", managers(404)),
     ("team.cards", "GET"): ("/team/cards", managers(200)),
+    # their person is no report: the form stays empty, their email is not filled in
+    ("team.assign", "GET"): ("/team/assign?person={user}", managers(200)),
+    ("team.assign", "POST"): ("/team/assign", managers(400)),
     ("auth.logout", "POST"): ("/logout", everyone(302)),  # last: it ends the session
 }  # fmt: skip
 
@@ -140,8 +149,8 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 @pytest.fixture
 def theirs(app: Flask) -> dict[str, int]:
     """A second organisation with a person, a unit, a quiz attempt, a journal (a reflection and
-    a commitment whose first follow-up is due and answered), a lesson check answered and a
-    scenario played to the debrief."""
+    a commitment whose first follow-up is due and answered), a lesson check answered, a
+    scenario played to the debrief, an assignment and a cohort."""
     from app.content import current_course
 
     org = make_org(slug="dal", name="Dal kommune")
@@ -164,6 +173,7 @@ def theirs(app: Flask) -> dict[str, int]:
     assignment, _ = assign(
         org, None, target=Target.UNIT, unit=unit, module_ids=[module.id], due_days=30
     )
+    cohort = create_cohort(org, "Dal ledere", [user], None)
     db.session.commit()
     return {
         "user": user.id,
@@ -172,6 +182,7 @@ def theirs(app: Flask) -> dict[str, int]:
         "refresher": refresher.id,
         "follow_up": follow_up,
         "assignment": assignment.id,
+        "cohort": cohort.id,
     }
 
 

@@ -5,6 +5,7 @@ t=3, 64 MiB, p=4), above OWASP's minimum. Tokens in cookies and links are 256-bi
 strings; only their SHA-256 is stored, so a copy of the database opens no account.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -26,8 +27,16 @@ from .models import AccountToken, TokenPurpose, UserSession
 
 log = logging.getLogger(__name__)
 hasher = PasswordHasher()
-# Verified when no user matches, so a wrong email takes as long as a wrong password.
-_NO_USER_HASH = hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _no_user_hash() -> str:
+    """Verified when no user matches, so a wrong email takes as long as a wrong password. Made
+    on first use: a hash costs 64 MiB of memory for a moment, which a process that never signs
+    anyone in (the worker, a report) should not pay."""
+    return hasher.hash(secrets.token_urlsafe(16))
+
+
 MIN_PASSWORD_LENGTH = 12
 # The 30,000 most common passwords of the zxcvbn project's leaked-password corpus.
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])
@@ -74,7 +83,7 @@ def authenticate(email: str, password: str) -> User | None:
 
     user = user_by_email(email)
     if user is None or user.password_hash is None or not user.is_active:
-        _verify(_NO_USER_HASH, password)
+        _verify(_no_user_hash(), password)
         log.info("login failed for user %s", user.id if user else "(no such account)")
         return None
     if not _verify(user.password_hash, password):

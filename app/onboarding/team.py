@@ -28,6 +28,7 @@ from app.i18n import _l
 from app.learning.models import CompletionStatus, Registration
 from app.orgs.models import OrgUnit, User
 from app.orgs.services import tree_below, unit_paths
+from app.spreadsheets import DELIMITERS, safe_cell
 from app.web import external_url
 
 from .models import AssignedModule, Nudge, NudgeReason
@@ -115,7 +116,7 @@ PROGRESS_ORDER = (Progress.NOT_STARTED, Progress.IN_PROGRESS, Progress.COMPLETED
 PASSED_CODE = PROGRESS_ORDER.index(Progress.PASSED)
 
 
-def _progress_code() -> Any:
+def progress_code() -> Any:
     """A registration's place in PROGRESS_ORDER, in SQL."""
     return case(
         (Registration.completed_at.is_not(None), PASSED_CODE),
@@ -145,7 +146,7 @@ def _people(org_id: int, people: Subquery, modules: list[Module], day: date) -> 
             2 * Registration.score_max
         )  # whole percent, rounded half up as the pages round
         facts += [
-            func.max(case((this, _progress_code()))).label(f"p{i}"),
+            func.max(case((this, progress_code()))).label(f"p{i}"),
             func.max(case((this & (Registration.score_max > 0), score))).label(f"s{i}"),
             func.max(
                 case((this, func.coalesce(Registration.completed_at, Registration.last_access)))
@@ -331,16 +332,6 @@ def team_view(
 
 # --- the CSV ------------------------------------------------------------------------------
 
-# Excel in Norway and Sweden splits cells at ";" (the comma is the decimal sign there).
-DELIMITERS = {"nb": ";", "sv": ";", "en": ","}
-# A cell starting with one of these is a formula to a spreadsheet (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
 
 def write_csv(view: TeamView, stream: TextIO, locale: str) -> None:
     """The team view as CSV text for a spreadsheet in ``locale``: headers and status words in
@@ -357,7 +348,7 @@ def write_csv(view: TeamView, stream: TextIO, locale: str) -> None:
                 _("%(module)s: date", module=title),
                 _("%(module)s: due", module=title),
             ]
-        writer.writerow([_cell(h) for h in header])
+        writer.writerow([safe_cell(h) for h in header])
         yes, no = _("yes"), _("no")
         labels = progress_labels()
         for report in view.reports:
@@ -376,7 +367,7 @@ def write_csv(view: TeamView, stream: TextIO, locale: str) -> None:
                     state.on.isoformat() if state.on else None,
                     state.due_on.isoformat() if state.due_on else None,
                 ]
-            writer.writerow([_cell(value) for value in row])
+            writer.writerow([safe_cell(value) for value in row])
 
 
 # --- the nudge ----------------------------------------------------------------------------

@@ -1,0 +1,148 @@
+"""The report formats: one writer per format, in FORMATS, each writing rows of FIELDS to a
+binary stream and returning how many rows it wrote.
+
+- CSV: UTF-8 with a BOM (so Excel reads æøå), headers in the reader's language, ``;`` between
+  cells and ``,`` as the decimal sign for nb and sv, ``,`` and ``.`` for en (or the delimiter
+  asked for); dates ISO 8601, moments ISO 8601 in UTC, time spent as an ISO 8601 duration; a
+  text cell that would start a formula gets a leading ``'``.
+- XLSX: real numbers, dates and times, time spent as a duration Excel can add up, a bold header
+  row frozen in place, column widths; written in xlsxwriter's constant-memory mode.
+- JSON Lines: one object per row, keyed by the field ids, in no language; the API's shape.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import IO, Any
+
+import xlsxwriter
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from app.spreadsheets import DECIMAL_SIGNS, DELIMITERS, safe_cell
+
+from .completions import FIELDS, Kind
+
+Rows = Iterable[tuple[Any, ...]]
+
+
+def iso_duration(seconds: int | None) -> str | None:
+    """Seconds as ISO 8601 (PT1H2M3S; PT0S for none spent)."""
+    if seconds is None:
+        return None
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    text = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (secs, "S")) if n)
+    return f"PT{text or '0S'}"
+
+
+def iso_moment(moment: datetime | None) -> str | None:
+    """A UTC moment as ISO 8601 with a Z, to the second."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+
+
+def write_csv(rows: Rows, stream: IO[bytes], locale: str, delimiter: str | None = None) -> int:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+    sign = DECIMAL_SIGNS[locale]
+    with force_locale(locale):
+        headers = [safe_cell(str(field.label)) for field in FIELDS]
+        yes, no = _("yes"), _("no")
+
+    def cell(kind: Kind, value: Any) -> str:
+        if value is None:
+            return ""
+        if kind == Kind.TEXT:
+            return safe_cell(value)
+        if kind == Kind.DECIMAL:
+            return str(value).replace(".", sign)
+        if kind == Kind.TIME:
+            return iso_moment(value) or ""
+        if kind == Kind.DURATION:
+            return iso_duration(value) or ""
+        if kind == Kind.BOOLEAN:
+            return yes if value else no
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+    kinds = [field.kind for field in FIELDS]
+    writer = csv.writer(text, delimiter=delimiter or DELIMITERS[locale])
+    writer.writerow(headers)
+    count = 0
+    for row in rows:
+        writer.writerow([cell(kind, value) for kind, value in zip(kinds, row, strict=True)])
+        count += 1
+    text.detach()  # the caller owns the stream
+    return count
+
+
+def write_jsonl(rows: Rows, stream: IO[bytes], locale: str, delimiter: str | None = None) -> int:
+    def value(kind: Kind, value: Any) -> Any:
+        if value is None:
+            return None
+        if kind == Kind.TIME:
+            return iso_moment(value)
+        if kind == Kind.DURATION:
+            return iso_duration(value)
+        if kind == Kind.DATE:
+            return value.isoformat()
+        return value
+
+    kinds = [(field.id, field.kind) for field in FIELDS]
+    count = 0
+    for row in rows:
+        record = {key: value(kind, v) for (key, kind), v in zip(kinds, row, strict=True)}
+        stream.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        count += 1
+    return count
+
+
+def write_xlsx(rows: Rows, stream: IO[bytes], locale: str, delimiter: str | None = None) -> int:
+    workbook = xlsxwriter.Workbook(
+        stream, {"constant_memory": True, "remove_timezone": True, "in_memory": False}
+    )
+    with force_locale(locale):
+        sheet = workbook.add_worksheet(_("Completions")[:31])
+        headers = [str(field.label) for field in FIELDS]
+    bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
+    formats = {
+        Kind.DATE: workbook.add_format({"num_format": "yyyy-mm-dd"}),
+        Kind.TIME: workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
+        Kind.DURATION: workbook.add_format({"num_format": "[h]:mm:ss"}),
+        Kind.DECIMAL: workbook.add_format({"num_format": "0.00%"}),
+    }
+    for column, field in enumerate(FIELDS):
+        sheet.set_column(column, column, field.width)
+    sheet.freeze_panes(1, 0)
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, bold)
+    kinds = [field.kind for field in FIELDS]
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        for column, (kind, value) in enumerate(zip(kinds, row, strict=True)):
+            if value is None:
+                continue
+            if kind == Kind.TEXT:
+                sheet.write_string(count, column, str(value))
+            elif kind == Kind.BOOLEAN:
+                sheet.write_boolean(count, column, bool(value))
+            elif kind == Kind.INTEGER:
+                sheet.write_number(count, column, value)
+            elif kind == Kind.DURATION:
+                sheet.write_number(count, column, value / 86400, formats[kind])
+            elif kind == Kind.DECIMAL:
+                sheet.write_number(count, column, value, formats[kind])
+            else:  # a date or a moment
+                sheet.write_datetime(count, column, value, formats[kind])
+    workbook.close()
+    return count
+
+
+Writer = Callable[[Rows, IO[bytes], str, str | None], int]
+
+FORMATS: dict[str, Writer] = {"csv": write_csv, "xlsx": write_xlsx, "jsonl": write_jsonl}
+MEDIA_TYPES = {
+    "csv": "text/csv",  # Flask adds "; charset=utf-8" to text types
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "jsonl": "application/jsonl",
+}

@@ -1,0 +1,38 @@
+"""Exports of reports, each recorded in the audit log (who, when, which filter, how many rows)."""
+
+from datetime import datetime
+from typing import IO
+
+from app.db import utcnow
+from app.orgs.models import Organisation, User
+from app.orgs.services import audit
+
+from .completions import CompletionFilters, completion_rows
+from .formats import FORMATS
+
+
+def export_completions(
+    org: Organisation,
+    actor: User | None,
+    filters: CompletionFilters,
+    format_id: str,
+    stream: IO[bytes],
+    locale: str,
+    delimiter: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Write the completion report in ``format_id`` to ``stream``; returns the rows written.
+    Adds the audit entry (flushes with the caller's commit)."""
+    now = now or utcnow()
+    rows = FORMATS[format_id](completion_rows(org, filters, now), stream, locale, delimiter)
+    audit(
+        org.id,
+        actor,
+        "report_exported",
+        None,
+        report="completions",
+        format=format_id,
+        rows=rows,
+        filters=filters.described(),
+    )
+    return rows
