@@ -11,13 +11,12 @@ byte on disk:
 - the yardstick: the report's own SQL (the same join, as Leda's query compiles it) through
   the `sqlite3` tool (`-csv -header`), or `psql` with `COPY (…) TO STDOUT WITH CSV HEADER`;
 - `leda`'s CSV, XLSX and JSON Lines, through the one function the page and the command use,
-  with each process's peak memory (ru_maxrss), for a quarter of the people and for all, to see
+  with each process's peak memory (VmHWM), for a quarter of the people and for all, to see
   that memory stays flat as rows grow.
 """
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -147,8 +146,15 @@ def measure(format_id: str) -> None:
             rows = export_completions(org, None, CompletionFilters(), format_id, stream, "nb")
         seconds = time.perf_counter() - started
         db.session.rollback()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{seconds:.3f} {peak:.0f} {rows} {out.stat().st_size}")
+    print(f"{seconds:.3f} {peak_mib():.0f} {rows} {out.stat().st_size}")
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory. Not ru_maxrss: Linux carries that over exec from
+    the parent, here the process that built the data."""
+    status = Path("/proc/self/status").read_text()
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
 
 
 def yardstick(url: str, sql: str, work: Path) -> float:

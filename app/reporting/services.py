@@ -7,7 +7,7 @@ from app.db import utcnow
 from app.orgs.models import Organisation, User
 from app.orgs.services import audit
 
-from .completions import CompletionFilters, completion_rows
+from .completions import CompletionFilters, CompletionReport
 from .formats import FORMATS
 
 
@@ -24,7 +24,8 @@ def export_completions(
     """Write the completion report in ``format_id`` to ``stream``; returns the rows written.
     Adds the audit entry (flushes with the caller's commit)."""
     now = now or utcnow()
-    rows = FORMATS[format_id](completion_rows(org, filters, now), stream, locale, delimiter)
+    report = CompletionReport(org, filters, now)
+    rows = FORMATS[format_id](report, stream, locale, delimiter)
     audit(
         org.id,
         actor,

@@ -17,7 +17,12 @@ from app.onboarding.services import assign
 from app.onboarding.team import Progress
 from app.orgs import services as orgs
 from app.orgs.models import AuditEvent, Role
-from app.reporting.completions import FIELD_IDS, CompletionFilters, completion_rows
+from app.reporting.completions import (
+    FIELD_IDS,
+    CompletionFilters,
+    CompletionReport,
+    completion_rows,
+)
 from app.reporting.formats import FORMATS
 from tests.certificates.helpers import pass_quiz
 from tests.factories import make_org, make_unit, make_user
@@ -118,9 +123,8 @@ def test_one_row_per_active_person_and_module_with_every_field(people):
 
 def export(org, format_id: str, locale: str = "nb", delimiter=None, **filters) -> bytes:  # type: ignore[no-untyped-def]
     stream = io.BytesIO()
-    FORMATS[format_id](
-        completion_rows(org, CompletionFilters(**filters), utcnow()), stream, locale, delimiter
-    )
+    report = CompletionReport(org, CompletionFilters(**filters), utcnow())
+    FORMATS[format_id](report, stream, locale, delimiter)
     return stream.getvalue()
 
 
@@ -128,38 +132,56 @@ def test_the_csv_for_norwegian_excel_neutralises_formulas(people):
     org, _who = people
     data = export(org, "csv")
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM, so Excel reads UTF-8
-    lines = data.decode("utf-8-sig").split("\r\n")
-    assert lines[0] == (
-        "Ansattnummer;Navn;E-post;Enhet;Leder;Modul;Modulversjon;Fullføringsstatus;"
-        "Resultatstatus;SCORM 1.2-status;Poeng;Maksimal poengsum;Skalert poengsum;Quizforsøk;"
-        "Første besøk (UTC);Fullført (UTC);Tid brukt;Tildelt (UTC);Frist;Forsinket"
-    )
-    assert lines[2] == (
-        "101;Åse Ærø;ase@vik.test;Helse og omsorg/Sykehjem Nord;Berit Boss;first-steps;3;"
-        "completed;passed;passed;4;4;1,0;1;2026-03-02T08:00:00Z;2026-03-02T08:03:00Z;PT3M;;;nei"
-    )
+    lines = data.decode("utf-8-sig").split("\n")
+    assert lines[0] == ";".join(f'"{header}"' for header in [
+        "Ansattnummer", "Navn", "E-post", "Enhet", "Leder", "Modul", "Modulversjon",
+        "Fullføringsstatus", "Resultatstatus", "SCORM 1.2-status", "Poeng", "Maksimal poengsum",
+        "Skalert poengsum", "Quizforsøk", "Første besøk (UTC)", "Fullført (UTC)", "Tid brukt",
+        "Tildelt (UTC)", "Frist", "Forsinket",
+    ])  # fmt: skip
+    assert lines[2] == ";".join(f'"{cell}"' if cell else "" for cell in [
+        "101", "Åse Ærø", "ase@vik.test", "Helse og omsorg/Sykehjem Nord", "Berit Boss",
+        "first-steps", "3", "completed", "passed", "passed", "4", "4", "1,0000", "1",
+        "2026-03-02T08:00:00Z", "2026-03-02T08:03:00Z", "PT3M", "", "", "nei",
+    ])  # fmt: skip
     # "=Bo" and "+102" would run as formulas in a spreadsheet: each gets a leading '
-    assert lines[3] == (
-        "'+102;'=Bo Berg;bo@vik.test;Helse og omsorg;;first-steps;3;not attempted;unknown;"
-        "not attempted;;;;0;;;PT0S;2026-03-02T08:00:00Z;2026-03-03;ja"
-    )
+    assert lines[3] == ";".join(f'"{cell}"' if cell else "" for cell in [
+        "'+102", "'=Bo Berg", "bo@vik.test", "Helse og omsorg", "", "first-steps", "3",
+        "not attempted", "unknown", "not attempted", "", "", "", "0", "", "", "PT0S",
+        "2026-03-02T08:00:00Z", "2026-03-03", "ja",
+    ])  # fmt: skip
     assert (len(lines), lines[-1]) == (6, "")  # header, four people, the final line break
+    # what Python's csv module reads back (as Excel and HR systems do)
+    read = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert read[3][:2] == ["'+102", "'=Bo Berg"]
+
+
+def test_a_cell_with_quotes_delimiters_or_line_breaks_reads_back_whole(people):
+    org, who = people
+    who["cato"].family_name = 'Dahl; "CD"\nJr'
+    db.session.commit()
+    data = export(org, "csv").decode("utf-8-sig")
+    assert '"Cato Dahl; ""CD""\nJr"' in data
+    read = list(csv.reader(io.StringIO(data), delimiter=";"))
+    assert [row[1] for row in read[1:]] == [
+        "Berit Boss", "Åse Ærø", "'=Bo Berg", 'Cato Dahl; "CD"\nJr'
+    ]  # fmt: skip
 
 
 def test_the_csv_in_english_uses_commas_and_a_decimal_point_or_the_delimiter_asked_for(people):
     org, _who = people
     english = list(csv.reader(io.StringIO(export(org, "csv", "en").decode("utf-8-sig"))))
     assert english[0][:3] == ["Employee number", "Name", "Email"]
-    assert english[2][12] == "1.0"
+    assert english[2][12] == "1.0000"
     assert english[3][19] == "yes"
     semicolons = export(org, "csv", "en", ";").decode("utf-8-sig").splitlines()
-    assert semicolons[0].startswith("Employee number;Name;Email;")
+    assert semicolons[0].startswith('"Employee number";"Name";"Email";')
 
 
 def test_filters_that_match_nothing_give_the_header_row_alone(people):
     org, _who = people
     for data in (export(org, "csv", due_by=date(2026, 1, 1)), export(org, "csv", module_id="x")):
-        assert data.decode("utf-8-sig").count("\r\n") == 1
+        assert data.decode("utf-8-sig").count("\n") == 1
     assert export(org, "jsonl", overdue_only=True, unit_id=people[1]["north"].id) == b""
 
 
@@ -251,7 +273,7 @@ def test_the_command_writes_each_format_and_refuses_bad_input(people, runner, tm
     result = runner.invoke(args=["report", "completions", "--org", "vik", "--out", str(out),
                                  "--unit", "Helse og omsorg"])  # fmt: skip
     assert (result.exit_code, result.output) == (0, f"Wrote 2 rows to {out}.\n")
-    assert out.read_bytes().decode("utf-8-sig").splitlines()[0].startswith("Ansattnummer;")
+    assert out.read_bytes().decode("utf-8-sig").splitlines()[0].startswith('"Ansattnummer";')
     for fmt in ("xlsx", "jsonl"):
         result = runner.invoke(args=["report", "completions", "--org", "vik", "--format", fmt,
                                      "--out", str(tmp_path / f"r.{fmt}")])  # fmt: skip
@@ -317,9 +339,9 @@ def test_hr_downloads_the_report_from_the_page_and_bad_input_changes_nothing(peo
     assert response.headers["Content-Disposition"] == (
         "attachment; filename=completions-2026-03-05.csv"
     )
-    lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0].startswith("Employee number,Name,Email,")  # the page's language: English
-    assert [line.split(",")[2] for line in lines[1:]] == ["bo@vik.test"]
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines[0][:3] == ["Employee number", "Name", "Email"]  # the page's language: English
+    assert [line[2] for line in lines[1:]] == ["bo@vik.test"]
     [event] = db.session.scalars(exported).all()
     assert (event.actor_id, event.details) == (
         hr.id,
