@@ -681,11 +681,24 @@ def purge_inactive(days: int, actor: User | None = None) -> int:
     return len(people)
 
 
-def update_settings(org: Organisation, actor: User | None, *, refreshers_enabled: bool) -> bool:
-    """Change the organisation's settings; True if anything changed (and was audited)."""
-    if org.refreshers_enabled == refreshers_enabled:
+SETTINGS = ("refreshers_enabled", "xapi_email_enabled")
+
+
+def update_settings(org: Organisation, actor: User | None, **settings: bool | None) -> bool:
+    """Change the organisation's settings (names from ``SETTINGS``; None leaves one alone);
+    True if anything changed, audited as one event naming only what changed."""
+    unknown = set(settings) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"not a setting: {', '.join(sorted(unknown))}")
+    changed = {
+        name: value
+        for name, value in settings.items()
+        if value is not None and getattr(org, name) != value
+    }
+    if not changed:
         return False
-    org.refreshers_enabled = refreshers_enabled
-    audit(org.id, actor, "settings_changed", refreshers_enabled=refreshers_enabled)
+    for name, value in changed.items():
+        setattr(org, name, value)
+    audit(org.id, actor, "settings_changed", **changed)
     db.session.flush()
     return True
