@@ -131,6 +131,9 @@ def _add_commands(app: Flask) -> None:
     from .export.cli import export
     from .onboarding.cli import assign, cohorts_group, remind, rules_group, team
     from .orgs.cli import org_group, purge, units_group, users_group
+    from .xapi.cli import export_xapi
+
+    export.add_command(export_xapi)  # `leda export xapi`: xapi reads others' rows, as export does
 
     commands = (
         demo,
