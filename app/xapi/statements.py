@@ -4,13 +4,17 @@ One statement per event, of five kinds (``KINDS``): a lesson done (experienced),
 answered (answered), a quiz attempt (passed or failed), a module finished (completed) and the
 course finished, i.e. a certificate issued (completed). What callers may rely on:
 
-- A statement's id is derived from its kind and its row's id (:func:`statement_id`), so the
-  same event always gives the same statement and an LRS can drop a repeat.
+- A statement's id is derived from its kind, its row's id and the learner's account name
+  (:func:`statement_id`), so the same event always gives the same statement and an LRS can
+  drop a repeat.
 - ``timestamp`` is when the event happened, read from the row; ``stored`` is the LRS's to set.
 - The actor is an account on the organisation's home page named by the person's random
   ``xapi_id``, unless the organisation chose e-mail addresses (``mbox``). Erased people are
   never in a statement.
 - Nothing a learner wrote is ever in one: an answer's response is the ids of the options chosen.
+- A statement holds only what was settled when the event happened (no running totals such as
+  time on task or the best score), so the one queued for an LRS then and the one exported
+  later are the same, and the LRS takes a resend of either as a repeat, not a conflict.
 
 Statements are read in batches of ``BATCH_SIZE`` rows and built one at a time, so an export of
 any size runs in constant memory.
@@ -69,23 +73,19 @@ class Kind(StrEnum):
     COURSE = "course-completed"
 
 
-def statement_id(kind: Kind, row_id: int) -> str:
-    """The one id the statement of this event ever has (UUID 5)."""
-    return str(uuid.uuid5(NAMESPACE, f"{kind}/{row_id}"))
+def statement_id(kind: Kind, row_id: int, xapi_id: str) -> str:
+    """The one id the statement of this event ever has (UUID 5).
+
+    Row ids repeat across installations (and databases made anew), so the learner's random
+    account name goes in too: two Leda databases sending to one LRS never collide.
+    """
+    return str(uuid.uuid5(NAMESPACE, f"{kind}/{row_id}/{xapi_id}"))
 
 
 def registration_id(xapi_id: str, module_id: str, module_version: int) -> str:
     """context.registration: one UUID per learner and module version, derived from the
     learner's random account name, so it reveals no more than the account does."""
     return str(uuid.uuid5(NAMESPACE, f"registration/{xapi_id}/{module_id}/{module_version}"))
-
-
-def iso_duration(seconds: int) -> str:
-    """Seconds as an ISO 8601 duration: 3725 -> PT1H2M5S, 0 -> PT0S."""
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
-    return "PT" + parts + (f"{secs}S" if secs or not parts else "")
 
 
 def iso_time(moment: datetime) -> str:
@@ -202,7 +202,7 @@ class Statements:
         timestamp: datetime,
     ) -> dict[str, Any]:
         return {
-            "id": statement_id(kind, row_id),
+            "id": statement_id(kind, row_id, learner.xapi_id),
             "actor": self.actor(learner),
             "verb": {"id": verb.iri, "display": {"en-US": verb.value}},
             "object": activity,
@@ -239,7 +239,7 @@ def _without_none(values: dict[str, Any]) -> dict[str, Any]:
 
 # --- one query and one builder per kind -----------------------------------------------------
 
-_LEARNER = (User.xapi_id, User.email, User.locale)
+_LEARNER = (User.id.label("user_id"), User.xapi_id, User.email, User.locale)
 
 
 def _lessons(org_id: int) -> Select:
@@ -251,7 +251,6 @@ def _lessons(org_id: int) -> Select:
             LessonProgress.module_version,
             LessonProgress.lesson_id,
             LessonProgress.completed_at.label("happened_at"),
-            LessonProgress.time_spent,
             *_LEARNER,
         )
         .join(User, User.id == LessonProgress.user_id)
@@ -266,12 +265,9 @@ def _lesson_statement(statements: Statements, row: Row) -> dict[str, Any]:
         row,
         Verb.EXPERIENCED,
         statements.lesson_activity(row.module_id, row.lesson_id),
-        _without_none(
-            {
-                "completion": True,
-                "duration": iso_duration(row.time_spent) if row.time_spent else None,
-            }
-        ),
+        # No duration: the lesson's time on task keeps growing after it is done (page views
+        # are credited to the lesson the learner is on), and a statement must not change.
+        {"completion": True},
         statements.context(row, row.module_id, row.module_version, grouped=True),
         row.happened_at,
     )
@@ -346,9 +342,6 @@ def _modules(org_id: int) -> Select:
             Registration.id,
             Registration.module_id,
             Registration.module_version,
-            Registration.score_raw,
-            Registration.score_max,
-            Registration.total_time,
             Registration.completed_at.label("happened_at"),
             *_LEARNER,
         )
@@ -358,21 +351,16 @@ def _modules(org_id: int) -> Select:
 
 
 def _module_statement(statements: Statements, row: Row) -> dict[str, Any]:
-    # completed_at is set once the module is both completed and passed: success is known
+    # completed_at is set once the module is both completed and passed: success is known.
+    # No score or duration: the registration keeps the best score and the total time, which
+    # later attempts and visits change, and a statement must not (the attempts carry scores).
     return statements.statement(
         Kind.MODULE,
         row.id,
         row,
         Verb.COMPLETED,
         statements.module_activity(row.module_id),
-        _without_none(
-            {
-                "score": _score(row.score_raw, row.score_max),
-                "success": True,
-                "completion": True,
-                "duration": iso_duration(row.total_time) if row.total_time else None,
-            }
-        ),
+        {"success": True, "completion": True},
         statements.context(row, row.module_id, row.module_version),
         row.happened_at,
     )
