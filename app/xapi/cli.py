@@ -8,8 +8,10 @@ import click
 from flask.cli import with_appcontext
 
 from app.files import private_writer
+from app.orgs.cli import organisation, refusals_as_errors
 from app.orgs.services import organisation_by_slug
 
+from . import outbox
 from .statements import write_statements
 
 
@@ -56,3 +58,34 @@ def export_xapi(slug: str, out: Path, since: datetime | None) -> None:
         text.flush()
         text.detach()
     click.echo(f"{out}: {count} statements")
+
+
+@click.group("xapi")
+def xapi_group() -> None:
+    """xAPI: an organisation's Learning Record Store."""
+
+
+@xapi_group.command("lrs")
+@click.argument("slug")
+@click.option(
+    "--endpoint", metavar="URL", help="The LRS's xAPI endpoint; statements go to URL/statements."
+)
+@click.option("--key", help="The LRS's basic-auth key (user name); the secret is asked for.")
+@click.option("--off", is_flag=True, help="Send nothing more to an LRS.")
+@refusals_as_errors
+def lrs(slug: str, endpoint: str | None, key: str | None, off: bool) -> None:
+    """Show, set or remove SLUG's LRS (never its secret) and its outbox's counts."""
+    org = organisation(slug)
+    if off:
+        outbox.remove_lrs(org)
+    elif endpoint or key:
+        if not (endpoint and key):
+            raise click.UsageError("give both --endpoint and --key")
+        secret = click.prompt("LRS secret", hide_input=True)
+        outbox.set_lrs(org, endpoint, key, secret)
+    settings = outbox.lrs_of(org.id)
+    waiting, sent = outbox.pending_count(org.id)
+    click.echo(f"endpoint\t{settings.endpoint if settings else '-'}")
+    click.echo(f"key\t{settings.key if settings else '-'}")
+    click.echo(f"waiting\t{waiting}")
+    click.echo(f"sent\t{sent}")
