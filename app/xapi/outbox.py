@@ -7,6 +7,7 @@ row per statement id. After commit the job queue pushes them (``tasks.push_state
 rollback nothing was queued. An organisation without an LRS queues nothing.
 """
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, delete, func, select
@@ -110,7 +111,7 @@ def queue_recorded(user: User, model: type, row_id: int) -> None:
 
 
 @when_module_done
-def queue_module_done(user: User, registration: Registration, now: object) -> None:
+def queue_module_done(user: User, registration: Registration, now: datetime) -> None:
     """Learning's hook: the module is finished (completed)."""
     _queue(user, ((Kind.MODULE, Registration.id),), registration.id)
 

@@ -72,9 +72,20 @@ def _claim(org_id: int) -> list[int]:
     return sorted(claimed)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is a failure: urllib would follow it as a GET, whose 200 (the LRS's list
+    of statements, say) would pass for a successful POST."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects())
+
+
 def post_statements(lrs: LrsSettings, statements: list[dict[str, Any]]) -> None:
     """POST ``statements`` to the LRS with basic auth; returns on a 2xx, raises otherwise
-    (``urllib.error.HTTPError`` with its status, ``URLError``, ``TimeoutError``)."""
+    (``urllib.error.HTTPError`` with its status, a 3xx too; ``URLError``, ``TimeoutError``)."""
     credentials = base64.b64encode(f"{lrs.key}:{lrs.secret}".encode()).decode("ascii")
     request = urllib.request.Request(
         f"{lrs.endpoint.rstrip('/')}/statements",
@@ -86,7 +97,7 @@ def post_statements(lrs: LrsSettings, statements: list[dict[str, Any]]) -> None:
             "Authorization": f"Basic {credentials}",
         },
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+    with _opener.open(request, timeout=TIMEOUT) as response:
         response.read()
 
 

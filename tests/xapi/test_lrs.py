@@ -36,10 +36,14 @@ def lrs(tmp_path: Path) -> Iterator[str]:
 
 class _Failing(BaseHTTPRequestHandler):
     delay = 0.0
+    status = 503
+    location = ""
 
     def do_POST(self) -> None:  # noqa: N802 (http.server's name)
         time.sleep(self.delay)
-        self.send_response(503)
+        self.send_response(self.status)
+        if self.location:
+            self.send_header("Location", self.location)
         self.end_headers()
 
     def log_message(self, *args: object) -> None:
@@ -48,12 +52,13 @@ class _Failing(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def failing_lrs() -> Iterator[ThreadingHTTPServer]:
-    """An LRS on loopback that answers every POST with 503 (after ``delay`` seconds)."""
+    """An LRS on loopback that answers every POST with ``status`` (503) after ``delay``
+    seconds, with ``location`` as its Location header if set."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Failing)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
-    _Failing.delay = 0.0
+    _Failing.delay, _Failing.status, _Failing.location = 0.0, 503, ""
     server.shutdown()
     server.server_close()
 
@@ -221,3 +226,15 @@ def test_progress_rolled_back_queues_and_sends_nothing(learner, clock, failing_l
 
     assert _outbox() == []
     assert caplog.messages == []  # no attempt was made
+
+
+def test_a_redirect_is_not_taken_for_success(learner, clock, lrs, failing_lrs, caplog):
+    """urllib would follow a 302 as a GET, and the LRS answers a GET of its statements 200."""
+    _Failing.status, _Failing.location = 302, f"{lrs}/statements"
+    outbox.set_lrs(learner.organisation, f"http://127.0.0.1:{failing_lrs.server_port}", KEY, "s")
+    work_through(learner, clock)
+    with caplog.at_level(logging.WARNING, logger="app.xapi.tasks"):
+        db.session.commit()
+
+    assert caplog.messages == [f"xAPI: org {learner.org_id}: 12 statements wait for a retry: 302"]
+    assert {(r.sent_at, r.attempts) for r in _outbox()} == {(None, 1)}
