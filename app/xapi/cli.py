@@ -1,4 +1,5 @@
-"""`leda export xapi`: an organisation's statements as JSON Lines, the same as the service gives."""
+"""`leda export xapi`: an organisation's statements as JSON Lines, the same as the service gives;
+`leda xapi lrs`: the LRS its statements are pushed to as they happen."""
 
 import io
 from datetime import UTC, datetime
