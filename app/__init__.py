@@ -18,6 +18,7 @@ from .files import private_file, write_private
 from .i18n import babel, compile_catalogs, select_locale
 from .jobs import huey
 from .mail import init_mail
+from .xapi import init_xapi
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -97,6 +98,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale)
     register_error_handlers(app)
     init_mail(app)
+    init_xapi(app)
 
     from .auth import views as auth_views
     from .certificates import views as certificates_views
@@ -134,6 +136,9 @@ def _add_commands(app: Flask) -> None:
     from .onboarding.cli import assign, cohorts_group, remind, rules_group, team
     from .orgs.cli import org_group, purge, units_group, users_group
     from .reporting.cli import report_group
+    from .xapi.cli import export_xapi, xapi_group
+
+    export.add_command(export_xapi)  # `leda export xapi`: xapi reads others' rows, as export does
 
     commands = (
         demo,
@@ -148,6 +153,7 @@ def _add_commands(app: Flask) -> None:
         remind,
         team,
         report_group,
+        xapi_group,
     )
     for command in commands:
         app.cli.add_command(command)

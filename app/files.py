@@ -3,7 +3,9 @@
 import contextlib
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 PRIVATE = 0o600
 
@@ -21,21 +23,29 @@ def private_file(path: Path) -> Path:
 
 
 def write_private(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically: readers see the old file or the whole new one.
+    """Write ``data`` to ``path`` atomically: readers see the old file or the whole new one."""
+    with private_writer(path) as stream:
+        stream.write(data)
+    return path
+
+
+@contextlib.contextmanager
+def private_writer(path: Path) -> Iterator[BinaryIO]:
+    """A stream whose bytes replace ``path`` atomically when the block ends without error.
 
     The bytes go to a 0600 temporary file in the same folder, which is then renamed over
-    ``path``; a crash leaves at most a stray ``.tmp`` file, never half a file under its name.
+    ``path``; an error, or a crash, leaves at most a stray ``.tmp`` file, never half a file
+    under its name. For files too large to hold in memory first (exports).
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            stream.write(data)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return path

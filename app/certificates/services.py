@@ -22,7 +22,7 @@ from app.db import db, in_org, upsert, utcnow
 from app.errors import LedaError
 from app.i18n import _l
 from app.learning.cards import Card, dashboard_card
-from app.learning.events import when_module_done
+from app.learning.events import recorded, when_module_done
 from app.learning.models import Registration
 from app.learning.services import ModuleStatus, course_status
 from app.orgs.models import User
@@ -100,7 +100,7 @@ def issue_certificate(user: User, now: datetime | None = None) -> Certificate:
     statuses = completion_status(user, course)
     if not has_completed(statuses):
         raise CourseNotCompleted()
-    upsert(
+    issued = upsert(
         Certificate,
         {
             "org_id": user.org_id,
@@ -126,6 +126,8 @@ def issue_certificate(user: User, now: datetime | None = None) -> Certificate:
     )
     if certificate is None or certificate.revoked_at is not None:
         raise CourseNotCompleted()  # revoked: only an erased person's, who cannot sign in
+    if issued is not None:
+        recorded(user, Certificate, issued)
     return certificate
 
 

@@ -1,4 +1,4 @@
-"""What other features do the moment a learner finishes a module, without learning importing them.
+"""What other features do when a learner makes progress, without learning importing them.
 
 A feature registers a function of (user, registration, now) with ``@when_module_done``; learning
 calls each, in the request's transaction, when a registration first becomes both completed and
@@ -16,6 +16,8 @@ from .models import Registration
 
 ModuleDoneHook = Callable[[User, Registration, datetime], None]
 _hooks: list[ModuleDoneHook] = []
+RecordedHook = Callable[[User, type, int], None]
+_recorded_hooks: list[RecordedHook] = []
 
 
 def when_module_done(hook: ModuleDoneHook) -> ModuleDoneHook:
@@ -27,3 +29,17 @@ def when_module_done(hook: ModuleDoneHook) -> ModuleDoneHook:
 def module_done(user: User, registration: Registration, now: datetime) -> None:
     for hook in _hooks:
         hook(user, registration, now)
+
+
+def when_recorded(hook: RecordedHook) -> RecordedHook:
+    """Register ``hook`` of (user, model, row id); it runs, in the writer's transaction and
+    after its flush, each time a progress row is first written: a lesson marked done
+    (``LessonProgress``), a quiz attempt with its answers (``QuizAttempt``), a certificate
+    (``Certificate``). Like a module-done hook it flushes, never commits, and is idempotent."""
+    _recorded_hooks.append(hook)
+    return hook
+
+
+def recorded(user: User, model: type, row_id: int) -> None:
+    for hook in _recorded_hooks:
+        hook(user, model, row_id)

@@ -23,6 +23,7 @@ from app.i18n import content_locale
 from app.orgs.models import User
 
 from .events import module_done as announce_module_done
+from .events import recorded as announce_recorded
 from .models import (
     Commitment,
     CompletionStatus,
@@ -104,11 +105,14 @@ def complete_lesson(user: User, module: Module, lesson_id: str) -> Registration:
     """Mark a lesson done; twice keeps the first time. Completes the module when all are done."""
     registration = record_visit(user, module, lesson_id)
     now = utcnow()
-    db.session.execute(
+    completed = db.session.execute(
         LessonProgress.__table__.update()
         .where(*_lesson_key(user, module, lesson_id), LessonProgress.completed_at.is_(None))
         .values(completed_at=now)
-    )
+        .returning(LessonProgress.id)
+    ).scalar_one_or_none()
+    if completed is not None:
+        announce_recorded(user, LessonProgress, completed)
     if len(completed_lessons(user, module)) == len(module.lessons):
         registration.completion_status = CompletionStatus.COMPLETED
         _mark_done_if_finished(user, registration, now)

@@ -83,13 +83,23 @@ def org_create(slug: str, name: str, locale: str, home_page: str | None) -> None
     type=click.Choice(["on", "off"]),
     help="Refreshers after a module is passed (cards and mail).",
 )
+@click.option(
+    "--xapi-email",
+    type=click.Choice(["on", "off"]),
+    help="xAPI actors by e-mail address (on) or by an opaque account (off, the default).",
+)
 @refusals_as_errors
-def org_settings(slug: str, refreshers: str | None) -> None:
+def org_settings(slug: str, refreshers: str | None, xapi_email: str | None) -> None:
     """Show the settings of SLUG, changing those given (as the Settings page does)."""
     org = organisation(slug)
-    if refreshers is not None:
-        services.update_settings(org, None, refreshers_enabled=refreshers == "on")
+    services.update_settings(
+        org,
+        None,
+        refreshers_enabled=None if refreshers is None else refreshers == "on",
+        xapi_email_enabled=None if xapi_email is None else xapi_email == "on",
+    )
     click.echo(f"refreshers\t{'on' if org.refreshers_enabled else 'off'}")
+    click.echo(f"xapi-email\t{'on' if org.xapi_email_enabled else 'off'}")
 
 
 @org_group.command("list")

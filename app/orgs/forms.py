@@ -165,6 +165,7 @@ class SettingsForm(FlaskForm):
     """The organisation's own settings."""
 
     refreshers_enabled = BooleanField(_l("Send refreshers after a module is passed"))
+    xapi_email_enabled = BooleanField(_l("Name learners by their e-mail address in xAPI"))
 
 
 class ConfirmForm(FlaskForm):

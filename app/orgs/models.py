@@ -1,11 +1,22 @@
 """Organisations, their unit trees and their people: who exists, where they sit, what they do."""
 
+import uuid
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, LargeBinary, String, UniqueConstraint, true
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    false,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, OrgScoped, UTCDateTime, utcnow
@@ -23,6 +34,9 @@ class Organisation(Base):
     home_page: Mapped[str | None] = mapped_column(String(255))
     # Refreshers after a module is passed (cards and mail); the organisation may turn them off.
     refreshers_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # xAPI actors by e-mail (mbox) rather than by an opaque account; only if the organisation
+    # chooses it, since the statements then name people to whoever reads the LRS.
+    xapi_email_enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -83,6 +97,9 @@ class User(UserMixin, OrgScoped, Base):
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # A manager's weekly digest of overdue reports (app/onboarding/reminders.py); theirs to stop.
     digest_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # The person's xAPI account name: random, so it tells neither their id nor their email,
+    # and kept, so every statement about them names the same account.
+    xapi_id: Mapped[str] = mapped_column(String(36), unique=True, default=lambda: str(uuid.uuid4()))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     unit: Mapped[OrgUnit | None] = relationship()

@@ -393,9 +393,10 @@ def erase_user(user: User, actor: User | None) -> None:
 
     Name, email, employee number, unit, manager, roles, sessions, links, mail (and the record
     of reminders and digests sent), the journal (reflections, those awaiting a login,
-    commitments and their follow-ups), practice answers (which count in no total) and
-    refreshers not yet answered go; registrations, quiz answers and answered refreshers stay on
-    the stub, so totals still count them but nothing ties them to a person. Their certificates
+    commitments and their follow-ups), practice answers (which count in no total), refreshers
+    not yet answered and the xAPI outbox's statements about them (waiting or sent) go;
+    registrations, quiz answers and answered refreshers stay on the stub, so totals still count
+    them but nothing ties them to a person. Their certificates
     are revoked: their codes no longer verify. Their reports lose their manager.
     """
     from app.auth.models import AccountToken, UserSession
@@ -405,6 +406,7 @@ def erase_user(user: User, actor: User | None) -> None:
     from app.onboarding.models import ManagerDigest, Reminder
     from app.practice.models import PracticeAnswer, ScenarioRun
     from app.quiz.models import Refresher
+    from app.xapi.models import XapiStatement
 
     # Follow-ups go with their commitment (ON DELETE CASCADE).
     for model in (
@@ -416,6 +418,7 @@ def erase_user(user: User, actor: User | None) -> None:
         UserSession,
         AccountToken,
         Reminder,
+        XapiStatement,
     ):
         db.session.execute(delete(model).where(model.user_id == user.id))
     db.session.execute(delete(ManagerDigest).where(ManagerDigest.manager_id == user.id))
@@ -681,11 +684,24 @@ def purge_inactive(days: int, actor: User | None = None) -> int:
     return len(people)
 
 
-def update_settings(org: Organisation, actor: User | None, *, refreshers_enabled: bool) -> bool:
-    """Change the organisation's settings; True if anything changed (and was audited)."""
-    if org.refreshers_enabled == refreshers_enabled:
+SETTINGS = ("refreshers_enabled", "xapi_email_enabled")
+
+
+def update_settings(org: Organisation, actor: User | None, **settings: bool | None) -> bool:
+    """Change the organisation's settings (names from ``SETTINGS``; None leaves one alone);
+    True if anything changed, audited as one event naming only what changed."""
+    unknown = set(settings) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"not a setting: {', '.join(sorted(unknown))}")
+    changed = {
+        name: value
+        for name, value in settings.items()
+        if value is not None and getattr(org, name) != value
+    }
+    if not changed:
         return False
-    org.refreshers_enabled = refreshers_enabled
-    audit(org.id, actor, "settings_changed", refreshers_enabled=refreshers_enabled)
+    for name, value in changed.items():
+        setattr(org, name, value)
+    audit(org.id, actor, "settings_changed", **changed)
     db.session.flush()
     return True

@@ -325,7 +325,12 @@ def settings() -> str | Response | tuple[str, int]:
     org = current_user.organisation
     form = SettingsForm(obj=org)
     if form.validate_on_submit():
-        services.update_settings(org, current_user, refreshers_enabled=form.refreshers_enabled.data)
+        services.update_settings(
+            org,
+            current_user,
+            refreshers_enabled=form.refreshers_enabled.data,
+            xapi_email_enabled=form.xapi_email_enabled.data,
+        )
         db.session.commit()
         flash(_("The settings are saved."))
         return redirect(url_for(".settings"))

@@ -10,6 +10,7 @@ from app.content.models import Lesson, Module, Option, Question, Text
 from app.db import db, get_in_org_or_404, upsert, utcnow
 from app.errors import LedaError
 from app.i18n import _l
+from app.learning.events import recorded
 from app.learning.services import record_quiz_result
 from app.orgs.models import User
 
@@ -132,6 +133,7 @@ def submit_attempt(
     if result.passed:
         schedule_refreshers(user, module, now)
     db.session.flush()
+    recorded(user, QuizAttempt, attempt.id)
     return attempt
 
 

@@ -34,9 +34,11 @@ def test_an_admin_turns_refreshers_off_and_on_and_each_change_is_audited(client,
 def test_the_cli_shows_and_changes_the_settings(runner):
     org = make_org()
     db.session.commit()
-    assert runner.invoke(args=["org", "settings", "vik"]).output == "refreshers\ton\n"
+    assert (
+        runner.invoke(args=["org", "settings", "vik"]).output == "refreshers\ton\nxapi-email\toff\n"
+    )
     result = runner.invoke(args=["org", "settings", "vik", "--refreshers", "off"])
-    assert (result.exit_code, result.output) == (0, "refreshers\toff\n")
+    assert (result.exit_code, result.output) == (0, "refreshers\toff\nxapi-email\toff\n")
     db.session.expire_all()
     assert db.session.get(Organisation, org.id).refreshers_enabled is False
     result = runner.invoke(args=["org", "settings", "nowhere"])
