@@ -316,10 +316,12 @@ class _Cells:
         return case((first.in_(FORMULA_STARTS), literal("'") + value), else_=value)
 
     def moment(self, value: Any) -> Any:
+        """ISO 8601 in UTC without the Z (the header says UTC): LibreOffice reads that as a
+        date and time, and leaves a Z'd one as text."""
         if self.postgres:
             utc = func.timezone("UTC", value)
-            return func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
-        return func.strftime("%Y-%m-%dT%H:%M:%SZ", value)
+            return func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS')
+        return func.strftime("%Y-%m-%dT%H:%M:%S", value)
 
     def day(self, value: Any) -> Any:
         return func.to_char(value, "YYYY-MM-DD") if self.postgres else value

@@ -3,9 +3,10 @@ rows of FIELDS to a binary stream and returning how many rows it wrote.
 
 - CSV: UTF-8 with a BOM (so Excel reads æøå), headers in the reader's language, ``;`` between
   cells and ``,`` as the decimal sign for nb and sv, ``,`` and ``.`` for en (or the delimiter
-  asked for); dates ISO 8601, moments ISO 8601 in UTC, time spent as an ISO 8601 duration; a
-  text cell that would start a formula gets a leading ``'``. Every non-empty cell is quoted and
-  lines end in LF. The database formats it (see csv_query): Python would take many times as long.
+  asked for); dates ISO 8601, moments ISO 8601 in UTC (no Z, so spreadsheets read them), time
+  spent as an ISO 8601 duration; a text cell that would start a formula gets a leading ``'``.
+  Every non-empty cell is quoted and lines end in LF. The database formats it (csv_query):
+  Python would take many times as long.
 - XLSX: real numbers, dates and times, time spent as a duration Excel can add up, a bold header
   row frozen in place, column widths; written in xlsxwriter's constant-memory mode.
 - JSON Lines: one object per row, keyed by the field ids, in no language; the API's shape.
