@@ -100,6 +100,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_mail(app)
     init_xapi(app)
 
+    from .api import admin as api_admin
+    from .api import views as api_views
     from .auth import views as auth_views
     from .certificates import views as certificates_views
     from .export import views as export_views
@@ -124,6 +126,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(certificates_views.bp)
     app.register_blueprint(team_views.bp)
     app.register_blueprint(reporting_views.bp)
+    app.register_blueprint(api_views.bp)
+    csrf.exempt(api_views.bp)  # bearer tokens, no cookies: nothing for a forged request to ride
+    app.register_blueprint(api_admin.bp)
     _add_commands(app)
     huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
@@ -131,6 +136,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
 def _add_commands(app: Flask) -> None:
     """The product's commands that need the app; `leda` (app/cli.py) shows them beside Flask's."""
+    from .api.cli import tokens_group
     from .demo import demo
     from .export.cli import export
     from .onboarding.cli import assign, cohorts_group, remind, rules_group, team
@@ -154,6 +160,7 @@ def _add_commands(app: Flask) -> None:
         team,
         report_group,
         xapi_group,
+        tokens_group,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -10,6 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app.api.services import create_token
 from app.db import db, utcnow
 from app.learning import services as learning
 from app.learning.models import FollowUp
@@ -126,6 +127,12 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("onboarding.cohort", "POST"): ("/assignments/cohorts/{cohort}", hr_and_admins(404)),
     ("reporting.reports", "GET"): ("/reports", hr_and_admins(200)),
     ("reporting.completions", "POST"): ("/reports/completions", hr_and_admins(400)),
+    # the API reads bearer tokens only: a session is no key to it
+    ("api.completions", "GET"): ("/api/v1/completions", everyone(401)),
+    ("api.openapi", "GET"): ("/api/v1/openapi.json", everyone(200)),
+    ("api_tokens.tokens", "GET"): ("/admin/tokens", admins(200)),
+    ("api_tokens.tokens", "POST"): ("/admin/tokens", admins(400)),
+    ("api_tokens.revoke", "POST"): ("/admin/tokens/{token}/revoke", admins(404)),
     ("team.team_page", "GET"): ("/team", managers(200)),
     ("team.team_csv", "GET"): ("/team.csv", managers(200)),
     ("team.nudge", "POST"): ("/team/{user}/nudge", managers(404)),
@@ -150,7 +157,7 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 def theirs(app: Flask) -> dict[str, int]:
     """A second organisation with a person, a unit, a quiz attempt, a journal (a reflection and
     a commitment whose first follow-up is due and answered), a lesson check answered, a
-    scenario played to the debrief, an assignment and a cohort."""
+    scenario played to the debrief, an assignment, a cohort and an API token."""
     from app.content import current_course
 
     org = make_org(slug="dal", name="Dal kommune")
@@ -174,6 +181,7 @@ def theirs(app: Flask) -> dict[str, int]:
         org, None, target=Target.UNIT, unit=unit, module_ids=[module.id], due_days=30
     )
     cohort = create_cohort(org, "Dal ledere", [user], None)
+    token, _secret = create_token(org, "Dal HR", None)
     db.session.commit()
     return {
         "user": user.id,
@@ -183,6 +191,7 @@ def theirs(app: Flask) -> dict[str, int]:
         "follow_up": follow_up,
         "assignment": assignment.id,
         "cohort": cohort.id,
+        "token": token.id,
     }
 
 

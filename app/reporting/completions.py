@@ -27,7 +27,9 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
+    tuple_,
     union_all,
 )
 from sqlalchemy.orm import aliased
@@ -101,6 +103,11 @@ class CompletionFilters:
     completed_from: date | None = None  # completed on or after this day (Oslo)
     completed_to: date | None = None  # completed on or before this day (Oslo)
     overdue_only: bool = False
+    # Rows whose registration or assignment changed at or after this moment (the API's since).
+    changed_since: datetime | None = None
+    # Keyset paging (the API): rows after this (person id, course position), at most limit.
+    after: tuple[int, int] | None = None
+    limit: int | None = None
 
     def described(self) -> dict[str, object]:
         """The filters set, as plain values (for the audit log)."""
@@ -220,6 +227,19 @@ def _query(
         query = query.where(Registration.completed_at < end)
     if filters.overdue_only:
         query = query.where(overdue)
+    if filters.changed_since is not None:
+        since = filters.changed_since
+        query = query.where(
+            or_(
+                Registration.last_access >= since,
+                Registration.completed_at >= since,
+                AssignedModule.assigned_at >= since,
+            )
+        )
+    if filters.after is not None:
+        query = query.where(tuple_(User.id, course.c.position) > tuple_(*filters.after))
+    if filters.limit is not None:
+        query = query.limit(filters.limit)
     return query, course, boss, paths
 
 
@@ -242,8 +262,17 @@ def completion_rows(
     org: Organisation, filters: CompletionFilters, now: datetime
 ) -> Iterator[tuple[Any, ...]]:
     """The report's rows, values in FIELDS order (None where there is nothing), streamed."""
+    return (row for _key, row in keyed_completion_rows(org, filters, now))
+
+
+def keyed_completion_rows(
+    org: Organisation, filters: CompletionFilters, now: datetime
+) -> Iterator[tuple[tuple[int, int], tuple[Any, ...]]]:
+    """Each row with its place in the report's order, (person id, course position): the key
+    that ``CompletionFilters.after`` resumes after, so a page of the API can name the next."""
+    query, course, _boss, _paths = _query(org, filters, now)
     result = db.session.execute(
-        completion_query(org, filters, now), execution_options={"yield_per": BATCH}
+        query.add_columns(User.id, course.c.position), execution_options={"yield_per": BATCH}
     )
     for (
         number,
@@ -266,28 +295,33 @@ def completion_rows(
         assigned_at,
         due_on,
         overdue,
+        user_id,
+        position,
     ) in result:
         yield (
-            number,
-            f"{given} {family}".strip(),
-            email,
-            unit_path,
-            f"{boss_given} {boss_family}".strip() if boss_given is not None else None,
-            module_id,
-            version,
-            completion or CompletionStatus.NOT_ATTEMPTED.value,
-            success or SuccessStatus.UNKNOWN.value,
-            lesson_status(completion, success),
-            raw,
-            most,
-            round(raw / most, 4) if raw is not None and most else None,
-            attempts or 0,
-            first_access,
-            completed_at,
-            total_time or 0,
-            assigned_at,
-            due_on,
-            bool(overdue),
+            (user_id, position),
+            (
+                number,
+                f"{given} {family}".strip(),
+                email,
+                unit_path,
+                f"{boss_given} {boss_family}".strip() if boss_given is not None else None,
+                module_id,
+                version,
+                completion or CompletionStatus.NOT_ATTEMPTED.value,
+                success or SuccessStatus.UNKNOWN.value,
+                lesson_status(completion, success),
+                raw,
+                most,
+                round(raw / most, 4) if raw is not None and most else None,
+                attempts or 0,
+                first_access,
+                completed_at,
+                total_time or 0,
+                assigned_at,
+                due_on,
+                bool(overdue),
+            ),
         )
 
 

@@ -92,25 +92,32 @@ def _literal_sql(query: Any, dialect: Any) -> str:
     return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
+def json_record(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A row as the JSON Lines object and the API's item: keyed by field id, moments ISO 8601
+    in UTC with a Z, time spent as an ISO 8601 duration, dates ISO 8601, None as null."""
+    return {
+        field.id: _json_value(field.kind, value) for field, value in zip(FIELDS, row, strict=True)
+    }
+
+
+def _json_value(kind: Kind, value: Any) -> Any:
+    if value is None:
+        return None
+    if kind == Kind.TIME:
+        return iso_moment(value)
+    if kind == Kind.DURATION:
+        return iso_duration(value)
+    if kind == Kind.DATE:
+        return value.isoformat()
+    return value
+
+
 def write_jsonl(
     report: CompletionReport, stream: IO[bytes], locale: str, delimiter: str | None = None
 ) -> int:
-    def value(kind: Kind, value: Any) -> Any:
-        if value is None:
-            return None
-        if kind == Kind.TIME:
-            return iso_moment(value)
-        if kind == Kind.DURATION:
-            return iso_duration(value)
-        if kind == Kind.DATE:
-            return value.isoformat()
-        return value
-
-    kinds = [(field.id, field.kind) for field in FIELDS]
     count = 0
     for row in report.rows():
-        record = {key: value(kind, v) for (key, kind), v in zip(kinds, row, strict=True)}
-        stream.write(json.dumps(record, ensure_ascii=False).encode() + b"\n")
+        stream.write(json.dumps(json_record(row), ensure_ascii=False).encode() + b"\n")
         count += 1
     return count
 
