@@ -3,7 +3,7 @@
 Its own blueprint beside the API's: these are pages with sessions and CSRF, the API has neither.
 """
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -46,8 +46,7 @@ def tokens() -> tuple[str, int] | Response:
         return _page(form, status=400)
     db.session.commit()
     # Shown in this answer only: a redirect would carry it in the (signed, not secret) session.
-    page, status = _page(TokenForm(formdata=None), secret=secret)
-    response = Response(page, status, mimetype="text/html")
+    response = make_response(_page(TokenForm(formdata=None), secret=secret))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -35,7 +35,8 @@ CURSOR_SALT = "leda.api.completions.cursor"  # a cursor signed for nothing else
 class CompletionsQuery(BaseModel):
     """The query string of GET /completions."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    # forbid: a misspelt parameter (limt=10) is a 400 naming it, not silently the default
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     since: AwareDatetime | None = Field(
         None,

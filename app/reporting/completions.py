@@ -237,7 +237,11 @@ def _query(
             )
         )
     if filters.after is not None:
-        query = query.where(tuple_(User.id, course.c.position) > tuple_(*filters.after))
+        user_id, position = filters.after
+        # the first condition alone can use the primary key's index; the second is exact
+        query = query.where(
+            User.id >= user_id, tuple_(User.id, course.c.position) > tuple_(user_id, position)
+        )
     if filters.limit is not None:
         query = query.limit(filters.limit)
     return query, course, boss, paths

@@ -123,7 +123,9 @@ def test_since_keeps_rows_changed_at_or_after_it(client, vik):
         ({"limit": "0"}, "limit: "),
         ({"limit": "5001"}, "limit: "),
         ({"limit": "two"}, "limit: "),
+        ({"since": "0001-01-01T00:00:00+01:00"}, "since: Value error, the moment is out of range"),
         ({"cursor": "not-a-cursor"}, "cursor: "),
+        ({"limt": "10"}, "limt: Extra inputs are not permitted"),  # misspelt: not ignored
     ],
 )
 def test_malformed_parameters_are_400_naming_the_parameter(client, vik, query, detail):
@@ -221,3 +223,14 @@ def test_every_read_is_audited_with_the_token_filters_and_rows(client, vik, cloc
                                     "after": f"({people[1].id}, 0)"}}),
     ]  # fmt: skip
     assert db.session.get(ApiToken, token.id).last_used_at == datetime(2026, 3, 2, 9, 3, tzinfo=UTC)
+
+
+def test_no_answer_under_the_api_is_a_page(client, vik):
+    secret = vik[2]
+    response = client.post(URL, headers=bearer(secret))
+    assert (response.status_code, response.mimetype) == (405, "application/problem+json")
+    assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+    assert response.get_json()["title"] == "Method Not Allowed"
+    response = client.get("/api/v1/nothing-here", headers=bearer(secret))
+    assert (response.status_code, response.mimetype) == (404, "application/problem+json")
+    assert response.get_json()["status"] == 404
