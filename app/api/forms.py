@@ -1,3 +1,5 @@
+"""The API tokens page's form: a new token's name (revoking needs only CSRF, ConfirmForm)."""
+
 from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length

@@ -172,7 +172,8 @@ def completion_schema() -> dict[str, Any]:
 
 
 def _parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
-    """The model's fields as OpenAPI query parameters."""
+    """The model's fields as OpenAPI query parameters: pydantic's JSON schema of each, without
+    the null an optional field allows (a query parameter is left out instead)."""
     schema = model.model_json_schema()
     parameters = []
     for name, field in schema["properties"].items():
@@ -200,6 +201,8 @@ def _problem(description: str) -> dict[str, Any]:
 
 
 def openapi_document() -> dict[str, Any]:
+    """The document, made per request from the route table (url_for), the query model and
+    FIELDS, so a renamed route, parameter or field changes it with the code."""
     spec = APISpec(
         title="Leda HR API",
         version="1.0.0",
