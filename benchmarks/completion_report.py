@@ -5,14 +5,15 @@
 With no --database it uses a fresh SQLite file; a PostgreSQL database given is emptied first.
 It builds one organisation of --people learners in 10 units under 100 managers, the course's
 four modules assigned to everyone, and progress for most (not started, reading, lessons done,
-passed), then ANALYZE. Then, each in its own process, timed from the first query to the last
-byte on disk:
+passed) with a quiz attempt of three answers wherever a quiz was taken, then ANALYZE. Then,
+each in its own process, timed from the first query to the last byte on disk:
 
 - the yardstick: the report's own SQL (the same join, as Leda's query compiles it) through
   the `sqlite3` tool (`-csv -header`), or `psql` with `COPY (…) TO STDOUT WITH CSV HEADER`;
 - `leda`'s CSV, XLSX and JSON Lines, through the one function the page and the command use,
   with each process's peak memory (VmHWM), for a quarter of the people and for all, to see
-  that memory stays flat as rows grow.
+  that memory stays flat as rows grow;
+- HR's dashboard page (/reports), the median of five warm requests.
 """
 
 import argparse
@@ -28,15 +29,18 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+PASSWORD = "a long benchmark passphrase"
 
 
 def build(people: int) -> None:
+    from app.auth.services import hash_password
     from app.content import current_course
     from app.db import db
     from app.learning.models import CompletionStatus, Registration, SuccessStatus
     from app.onboarding.models import AssignedModule, Assignment, Target
     from app.orgs import services as orgs
-    from app.orgs.models import User
+    from app.orgs.models import Role, User, UserRole
+    from app.quiz.models import QuizAnswer, QuizAttempt
 
     now = datetime.now(UTC)
     org = orgs.create_organisation("vik", "Vik kommune")
@@ -65,6 +69,11 @@ def build(people: int) -> None:
 
     users(0, 100, [])
     managers = list(db.session.scalars(sa.select(User.id).where(User.org_id == org.id)))
+    hr = User(org_id=org.id, email="hr@vik.kommune.no", given_name="Hanne", family_name="HR",
+              locale="nb", created_at=now, password_hash=hash_password(PASSWORD))  # fmt: skip
+    db.session.add(hr)
+    db.session.flush()
+    db.session.add(UserRole(user_id=hr.id, role=Role.HR))
     for start in range(100, people, 10_000):
         users(start, min(10_000, people - start), managers)
     assignment = Assignment(org_id=org.id, target=Target.RULE, name="Alle", role=None,
@@ -73,6 +82,7 @@ def build(people: int) -> None:
     db.session.add(assignment)
     db.session.flush()
     ids = list(db.session.scalars(sa.select(User.id).where(User.org_id == org.id)))
+    questions_of = {m.id: [q.id for q in m.questions[:3]] for m in modules}
     stages = [
         None,
         (CompletionStatus.INCOMPLETE, SuccessStatus.UNKNOWN, 0, None),
@@ -114,6 +124,29 @@ def build(people: int) -> None:
                     "completed_at": seen if success == SuccessStatus.PASSED else None,
                 })  # fmt: skip
         db.session.execute(sa.insert(Registration), registrations)
+        # each quiz taken: one attempt of three answers, the first wrong when it failed
+        attempts, answers = [], []
+        for row in registrations:
+            if not row["attempts"]:
+                continue
+            attempt_id = len(attempts) + 1 + start * 4
+            passed = row["success_status"] == SuccessStatus.PASSED
+            questions = questions_of[row["module_id"]]
+            attempts.append({
+                "id": attempt_id, "org_id": org.id, "token": f"a{attempt_id}",
+                "user_id": row["user_id"], "module_id": row["module_id"],
+                "module_version": row["module_version"], "score_raw": row["score_raw"],
+                "score_max": row["score_max"], "passed": passed,
+                "submitted_at": row["last_access"],
+            })  # fmt: skip
+            for position, question in enumerate(questions):
+                answers.append({
+                    "org_id": org.id, "attempt_id": attempt_id, "position": position,
+                    "question_id": question, "option_ids": ["a"],
+                    "is_correct": passed or position > 0,
+                })  # fmt: skip
+        db.session.execute(sa.insert(QuizAttempt), attempts)
+        db.session.execute(sa.insert(QuizAnswer), answers)
     db.session.commit()
     db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
@@ -129,8 +162,28 @@ def report_sql(url: str) -> str:
     return str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
 
 
+def measure_dashboard() -> None:
+    """In a process of its own: HR's /reports page (the dashboard), median of 5 warm requests."""
+    import statistics
+
+    from app import create_app
+
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    client.post("/login", data={"email": "hr@vik.kommune.no", "password": PASSWORD})
+    assert client.get("/reports").status_code == 200
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        client.get("/reports")
+        times.append(time.perf_counter() - started)
+    print(f"{statistics.median(times):.3f} {peak_mib():.0f} 0 0")
+
+
 def measure(format_id: str) -> None:
     """In a process of its own: write the report, print seconds and peak memory (MiB)."""
+    if format_id == "dashboard":
+        return measure_dashboard()
     from app import create_app
     from app.db import db
     from app.orgs.services import organisation_by_slug
@@ -223,6 +276,8 @@ def main() -> int:
             seconds, peak, rows, size = run_measure(format_id, env)
             print(f"  leda {format_id:9} {seconds:7.2f} s  {seconds / tool:5.1f}× the tool  "
                   f"peak {peak:4.0f} MiB  {rows} rows  {size / 2**20:5.1f} MiB")  # fmt: skip
+        seconds, _peak, _rows, _size = run_measure("dashboard", env)
+        print(f"  the HR dashboard (/reports) {seconds * 1000:5.0f} ms, median of 5")
     return 0
 
 

@@ -287,3 +287,41 @@ def test_manager_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     check("conversation cards")
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_hr_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F811
+    """Assignments, rules, cohorts, and the Reports page with its dashboard and charts."""
+    base, _module = live_demo
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        found[name] = violations(page)
+        wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
+            e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
+            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill("hr@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-hr-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    for name, path in [("assignments", "/assignments"), ("rules", "/assignments/rules"),
+                       ("cohorts", "/assignments/cohorts"), ("reports", "/reports")]:  # fmt: skip
+        page.goto(base + path)
+        check(name)
+    page.goto(f"{base}/assignments/cohorts")
+    page.locator("main ul a").first.click()
+    check("a cohort")
+    page.locator("form.card button[type=submit]").click()  # no emails: errors
+    check("a cohort with errors")
+    page.goto(f"{base}/reports")
+    page.locator("#completed_from").fill("2026-03-05")
+    page.locator("#completed_to").fill("2026-03-01")
+    page.locator("form.card button[type=submit]").click()
+    check("reports with errors")
+    context.close()
+    assert {name: v for name, v in found.items() if v} == {}
