@@ -49,6 +49,7 @@ AUDIT_TEXT = {
     "assignment_removed": _l("Removed an assignment"),
     "cohort_created": _l("Made a cohort"),
     "cohort_joined": _l("Added %(people)s people to a cohort"),
+    "report_exported": _l("Downloaded a report (%(format)s, %(rows)s rows)"),
     "api_token_created": _l("Made the API token %(name)s"),
     "api_token_revoked": _l("Revoked the API token %(name)s"),
     "api_read": _l("Read the completion report through the API (rows: %(rows)s)"),
