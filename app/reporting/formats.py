@@ -22,7 +22,7 @@ from typing import IO, Any
 import xlsxwriter
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import func
+from sqlalchemy import Text, cast, func
 
 from app.db import db
 from app.spreadsheets import DELIMITERS, safe_cell
@@ -71,9 +71,13 @@ def write_csv(
                 for chunk in copy:
                     stream.write(chunk)
             return cursor.rowcount
+    # Only free text can hold a quote; numbers, dates, statuses and ids are quoted as they are
+    # (cast: "+" on a date column would add, not join).
     cells = [
-        func.coalesce('"' + func.replace(column, '"', '""') + '"', "")
-        for column in query.selected_columns
+        func.coalesce(
+            '"' + (func.replace(column, '"', '""') if free else cast(column, Text)) + '"', ""
+        )
+        for column, free in zip(query.selected_columns, FREE_TEXT, strict=True)
     ]
     line = cells[0]
     for cell in cells[1:]:
@@ -84,6 +88,10 @@ def write_csv(
         stream.write("".join(text for (text,) in lines).encode())
         count += len(lines)
     return count
+
+
+# The fields people type: names, emails, unit paths (module ids are slugs).
+FREE_TEXT = [field.kind == Kind.TEXT and field.id != "module_id" for field in FIELDS]
 
 
 def _literal_sql(query: Any, dialect: Any) -> str:
