@@ -12,11 +12,15 @@ AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
 
 
 def violations(page) -> list[str]:
+    """axe-core's findings on the page. Started, then waited for with a time limit: an
+    evaluate that awaits axe itself has none, and once hung a CI run for good."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: "tag",
-             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})"""
+    page.evaluate(
+        """() => { window.__axe = null; axe.run(document, {runOnly: {type: "tag",
+             values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})
+             .then(r => { window.__axe = r; }) }"""
     )
+    result = page.wait_for_function("() => window.__axe", timeout=60_000).json_value()
     return [f"{v['id']}: {node['target']}" for v in result["violations"] for node in v["nodes"]]
 
 
