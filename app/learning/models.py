@@ -57,17 +57,22 @@ class Registration(OrgScoped, Base):
 
     @property
     def lesson_status(self) -> str:
-        """SCORM 1.2's single status, by the one rule the packages use too: "passed" only when
-        every lesson is done and the quiz passed, so a report never counts an unread module."""
-        if self.completion_status == CompletionStatus.COMPLETED:
-            if self.success_status == SuccessStatus.PASSED:
-                return "passed"
-            return "failed" if self.success_status == SuccessStatus.FAILED else "completed"
-        if self.success_status == SuccessStatus.FAILED:
-            return "failed"
-        if self.completion_status == CompletionStatus.NOT_ATTEMPTED:
-            return "not attempted"
-        return "incomplete"
+        return lesson_status(self.completion_status, self.success_status)
+
+
+def lesson_status(completion: str | None, success: str | None) -> str:
+    """SCORM 1.2's single status from SCORM 2004's two (None: no registration), by the one rule
+    the packages use too: "passed" only when every lesson is done and the quiz passed, so a
+    report never counts an unread module."""
+    if completion == CompletionStatus.COMPLETED:
+        if success == SuccessStatus.PASSED:
+            return "passed"
+        return "failed" if success == SuccessStatus.FAILED else "completed"
+    if success == SuccessStatus.FAILED:
+        return "failed"
+    if completion in (None, CompletionStatus.NOT_ATTEMPTED):
+        return "not attempted"
+    return "incomplete"
 
 
 class LessonProgress(OrgScoped, Base):

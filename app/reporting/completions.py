@@ -37,7 +37,7 @@ from sqlalchemy.orm import aliased
 from app.content import current_course
 from app.db import db
 from app.i18n import _l
-from app.learning.models import CompletionStatus, Registration, SuccessStatus
+from app.learning.models import CompletionStatus, Registration, SuccessStatus, lesson_status
 from app.onboarding.models import AssignedModule
 from app.onboarding.services import TIMEZONE, today
 from app.onboarding.team import PROGRESS_ORDER, Progress, progress_code
@@ -120,19 +120,6 @@ class CompletionFilters:
 
 def _start_of(day: date) -> datetime:
     return datetime.combine(day, time(), TIMEZONE)
-
-
-def lesson_status(completion: str | None, success: str | None) -> str:
-    """SCORM 1.2's one status from the two of SCORM 2004 (Registration.lesson_status's rule)."""
-    if completion == CompletionStatus.COMPLETED:
-        if success == SuccessStatus.PASSED:
-            return "passed"
-        return "failed" if success == SuccessStatus.FAILED else "completed"
-    if success == SuccessStatus.FAILED:
-        return "failed"
-    if completion in (None, CompletionStatus.NOT_ATTEMPTED):
-        return "not attempted"
-    return "incomplete"
 
 
 def completion_query(org: Organisation, filters: CompletionFilters, now: datetime) -> Any:

@@ -24,6 +24,16 @@ def violations(page) -> list[str]:
     return [f"{v['id']}: {node['target']}" for v in result["violations"] for node in v["nodes"]]
 
 
+def checked(page, width: int, name: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe's findings on the page, after asserting nothing but a scrolling table is wider than
+    the window (WCAG 1.4.10 reflow); a failure names the widest elements."""
+    wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
+        e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
+        .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+    return violations(page)
+
+
 @pytest.mark.parametrize("width", [320, 1280])
 def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F811
     base, module = live_demo
@@ -122,11 +132,7 @@ def test_admin_and_account_pages_have_no_wcag_violations(browser, live_demo, wid
     found: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
-        found[name] = violations(page)
-        wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
-            e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
-            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+        found[name] = checked(page, width, name)
 
     page.goto(f"{base}/account/forgot")
     check("forgot password")
@@ -267,11 +273,7 @@ def test_manager_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     found: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
-        found[name] = violations(page)
-        wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
-            e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
-            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+        found[name] = checked(page, width, name)
 
     page.goto(f"{base}/login")
     page.locator("input[name=email]").fill("manager@demo.leda.test")
@@ -302,11 +304,7 @@ def test_hr_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F
     found: dict[str, list[str]] = {}
 
     def check(name: str) -> None:
-        found[name] = violations(page)
-        wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
-            e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
-            .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, wide)
+        found[name] = checked(page, width, name)
 
     page.goto(f"{base}/login")
     page.locator("input[name=email]").fill("hr@demo.leda.test")
