@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .models import (
     LOCALES,
+    ConversationCard,
     Course,
     CourseFile,
     Lesson,
@@ -235,6 +236,7 @@ class _Reader:
             self._check_marker(folder, lesson, markdown[lesson.id], ("lessons", i))
         if module.scenario:
             self._check_scenario(module_path, module.scenario)
+        self._check_card(module_path, module.conversation_card)
         for file, model in ((module_path, module), (quiz_path, quiz)):
             for loc, locale in _missing_locales(model.model_dump(), course.locales):
                 self.problem(file, (*loc, locale), "missing")
@@ -279,6 +281,18 @@ class _Reader:
                     f"objective {number}: no question asks about it",
                     warning=True,
                 )
+
+    def _check_card(self, module_path: str, card: ConversationCard) -> None:
+        """The plan fills the ten minutes; a card without a plan, an opener or a prompt for when
+        it goes quiet is a warning."""
+        loc = ("conversation_card",)
+        if card.plan and (total := sum(step.minutes for step in card.plan)) != 10:
+            self.problem(
+                module_path, (*loc, "plan"), f"the steps add up to {total} minutes, not 10"
+            )
+        for field in ("plan", "opener", "when_quiet"):
+            if not getattr(card, field):
+                self.problem(module_path, (*loc,), f"no {field}", warning=True)
 
     def _check_marker(
         self, folder: str, lesson: LessonFile, markdown: dict[str, str], loc: tuple[Any, ...]

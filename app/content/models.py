@@ -136,11 +136,22 @@ class Scenario(Frozen):
         return next((d for d in self.decisions if d.id == decision_id), None)
 
 
+class CardStep(Frozen):
+    minutes: int = Field(ge=1, le=10)
+    text: Text
+
+
 class ConversationCard(Frozen):
-    """A ten-minute guide the learner takes to their own team meeting."""
+    """A ten-minute guide the learner takes to their own team meeting: the idea, a time plan
+    whose steps add up to ten minutes, how to open, three questions, what to say when it goes
+    quiet, an anonymous way in where a question asks about safety to speak up, a follow-up."""
 
     idea: Text
+    plan: list[CardStep] = Field(default=[], max_length=6)
+    opener: Text | None = None
     questions: list[Text] = Field(min_length=3, max_length=3)
+    when_quiet: Text | None = None
+    anonymous: Text | None = None
     follow_up: Text
 
 

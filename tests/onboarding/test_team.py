@@ -538,6 +538,15 @@ def test_managers_open_every_card_and_the_pack_whatever_their_progress(org, boss
         card = client.get(f"/modules/{module.id}/card")
         assert card.status_code == 200
         assert "Team conversation: First steps" in card.text
+        assert card.text.count('<span class="minutes">') == 3
+        for text in (
+            "2 minutes</span> Read the idea aloud.",
+            "6 minutes</span> Talk about the questions.",
+            "<h2>To open</h2>\n  <p>I would like to hear what you think.</p>",
+            "<h2>If it goes quiet</h2>\n  <p>Everyone writes one word on a note.</p>",
+            "<h2>Without names</h2>\n  <p>Collect the notes in a box and read them out.</p>",
+        ):
+            assert text in card.text
     pack = client.get("/team/cards")
     assert pack.status_code == 200
     assert pack.text.count('<article class="card-sheet"') == len(current_course().modules)
