@@ -30,12 +30,12 @@ def test_the_course_loads_in_all_three_locales():
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
 def test_module_shape(module):
-    assert 3 <= len(module.lessons) <= 5
+    assert 3 <= len(module.lessons) <= 6
     assert len(module.questions) >= 8
     assert module.pass_mark == 80
     assert module.minutes >= sum(lesson.minutes for lesson in module.lessons)
     assert len(module.objectives) >= 2
-    assert {q.type for q in module.questions} == {"single", "multiple", "true_false"}
+    assert {"single", "multiple"} <= {q.type for q in module.questions}
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
