@@ -83,6 +83,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         LEDA_SMTP_SECURITY=os.environ.get("LEDA_SMTP_SECURITY") or "starttls",
         # Refreshers after a module is passed: this many days later, one each.
         LEDA_REFRESHER_DAYS=_days_env("LEDA_REFRESHER_DAYS", (2, 7, 30)),
+        # Organisations of more people than this see a dashboard the job queue works out every
+        # ten minutes (app/reporting/dashboard.py); smaller ones, one counted on every view.
+        LEDA_DASHBOARD_LIVE_PEOPLE=_int_env("LEDA_DASHBOARD_LIVE_PEOPLE", 5000),
     )
     app.config.update(overrides or {})
     _private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -21,6 +21,9 @@ from .orgs.models import Organisation, OrgUnit, Role, User
 from .quiz.models import Refresher
 from .quiz.pools import draw
 from .quiz.services import submit_attempt
+from .reporting.completions import CompletionFilters
+from .reporting.exports import request_export
+from .reporting.models import ReportExport
 
 DEMO_SLUG = "demo"
 
@@ -134,8 +137,16 @@ def load_demo() -> Organisation:
         .values(due_at=utcnow() - timedelta(hours=1))
     )
     _assignments(org, course)
+    _report(org)
     db.session.flush()
     return org
+
+
+def _report(org: Organisation) -> None:
+    """A completion report HR asked for, made by the job queue, on the Reports page."""
+    hr = orgs.user_by_email("hr@demo.leda.test")
+    if db.session.scalar(select(ReportExport.id).where(ReportExport.user_id == hr.id)) is None:
+        request_export(org, hr, CompletionFilters(), "xlsx", "nb", None)
 
 
 def _assignments(org: Organisation, course: Course) -> None:

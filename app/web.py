@@ -4,7 +4,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, abort, current_app, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
@@ -40,6 +40,7 @@ def init_web(app: Flask) -> None:
             "content_fallback": locale != str(get_locale()),
             "language_names": LANGUAGE_NAMES,
             "format_date": format_date,
+            "format_datetime": format_datetime,
             "this_page": this_page,
             "t": lambda text: text_in(text, locale),
         }

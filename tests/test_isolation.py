@@ -21,6 +21,8 @@ from app.practice import services as practice
 from app.quiz.models import Refresher
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
+from app.reporting.completions import CompletionFilters
+from app.reporting.exports import request_export
 from tests.factories import PASSWORD, make_org, make_unit, make_user
 
 ANON, LEARNER, MANAGER, HR, ADMIN = "anonymous", "learner", "manager", "hr", "admin"
@@ -127,6 +129,10 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("onboarding.cohort", "POST"): ("/assignments/cohorts/{cohort}", hr_and_admins(404)),
     ("reporting.reports", "GET"): ("/reports", hr_and_admins(200)),
     ("reporting.completions", "POST"): ("/reports/completions", hr_and_admins(400)),
+    ("reporting.refresh", "POST"): ("/reports/refresh", hr_and_admins(303)),
+    ("reporting.export", "GET"): ("/reports/exports/{export}", hr_and_admins(404)),
+    ("reporting.export_status", "GET"): ("/reports/exports/{export}/status", hr_and_admins(404)),
+    ("reporting.export_file", "GET"): ("/reports/exports/{export}/file", hr_and_admins(404)),
     # the API reads bearer tokens only: a session is no key to it
     ("api.completions", "GET"): ("/api/v1/completions", everyone(401)),
     ("api.openapi", "GET"): ("/api/v1/openapi.json", everyone(200)),
@@ -157,7 +163,7 @@ def test_every_route_has_an_entry(app: Flask) -> None:
 def theirs(app: Flask) -> dict[str, int]:
     """A second organisation with a person, a unit, a quiz attempt, a journal (a reflection and
     a commitment whose first follow-up is due and answered), a lesson check answered, a
-    scenario played to the debrief, an assignment, a cohort and an API token."""
+    scenario played to the debrief, an assignment, a cohort, an API token and a report export."""
     from app.content import current_course
 
     org = make_org(slug="dal", name="Dal kommune")
@@ -182,6 +188,7 @@ def theirs(app: Flask) -> dict[str, int]:
     )
     cohort = create_cohort(org, "Dal ledere", [user], None)
     token, _secret = create_token(org, "Dal HR", None)
+    export = request_export(org, user, CompletionFilters(), "csv", "nb", None)
     db.session.commit()
     return {
         "user": user.id,
@@ -192,6 +199,7 @@ def theirs(app: Flask) -> dict[str, int]:
         "assignment": assignment.id,
         "cohort": cohort.id,
         "token": token.id,
+        "export": export.id,
     }
 
 

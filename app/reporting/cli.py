@@ -71,3 +71,17 @@ def completions(slug, format_id, path, locale, delimiter, unit, module_id, statu
             org, None, filters, format_id, stream, locale or org.default_locale, delimiter
         )
     click.echo(f"Wrote {rows} rows to {path}.")
+
+
+@report_group.command("dashboards")
+@click.option("--org", "slug", help="Only this organisation; default: all.")
+def dashboards(slug: str | None) -> None:
+    """Work out the dashboards of large organisations now (the job queue does it every ten
+    minutes); smaller ones are counted on every view."""
+    from app.db import utcnow
+
+    from .dashboard import refresh_snapshots
+
+    org_id = organisation(slug).id if slug else None
+    stored = refresh_snapshots(utcnow(), org_id)
+    click.echo(f"Stored {stored} dashboard snapshot(s).")

@@ -245,6 +245,10 @@ class CompletionReport:
     def rows(self) -> Iterator[tuple[Any, ...]]:
         return completion_rows(self.org, self.filters, self.now)
 
+    def count(self) -> int:
+        query = completion_query(self.org, self.filters, self.now)
+        return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
     def csv_query(self, locale: str, dialect: str) -> Any:
         return csv_query(self.org, self.filters, self.now, locale, dialect)
 

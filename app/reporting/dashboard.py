@@ -4,23 +4,34 @@ language, to improve the course.
 
 Every figure comes from an aggregate query (five in all, whatever the organisation's size);
 Python only adds the groups up. A module counts by its current version, as everywhere else.
+
+An organisation of more than LEDA_DASHBOARD_LIVE_PEOPLE people would wait seconds for those
+queries on every view, so the job queue works its dashboard out every ten minutes (and when HR
+asks) and the page shows that snapshot, with the time it was made. Smaller ones are counted
+live on every view.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Date, and_, case, cast, func, select
+from flask import current_app
+from huey import crontab
+from pydantic import TypeAdapter
+from sqlalchemy import Date, and_, case, cast, delete, func, select
 
 from app.content import current_course
 from app.content.models import LOCALES
-from app.db import db
+from app.db import db, upsert, utcnow
+from app.jobs import periodic_task, task
 from app.learning.models import CompletionStatus, Registration
 from app.onboarding.models import AssignedModule
 from app.onboarding.services import TIMEZONE, today
 from app.orgs.models import Organisation, User
 from app.orgs.services import unit_paths
 from app.quiz.models import QuizAnswer, QuizAttempt
+
+from .models import DashboardSnapshot
 
 WEEKS = 12
 HARDEST = 5  # questions shown per language
@@ -73,6 +84,56 @@ class Dashboard:
     @property
     def busiest_week(self) -> int:
         return max((count for _week, count in self.weeks), default=0)
+
+
+_FIGURES = TypeAdapter(Dashboard)
+
+
+def current_dashboard(org: Organisation, now: datetime) -> tuple[Dashboard, datetime | None]:
+    """The dashboard to show, and the moment it was worked out if it is a snapshot: the
+    snapshot where there is one, else counted now (and not stored: a page view never writes)."""
+    snapshot = db.session.scalar(
+        select(DashboardSnapshot).where(DashboardSnapshot.org_id == org.id)
+    )
+    if snapshot is not None:
+        return _FIGURES.validate_json(snapshot.figures), snapshot.computed_at
+    return dashboard(org, now), None
+
+
+def refresh_snapshots(now: datetime, org_id: int | None = None) -> int:
+    """Work out and store the dashboard of every organisation (or of ``org_id``) larger than
+    LEDA_DASHBOARD_LIVE_PEOPLE; drop the snapshots of smaller ones, which are counted live.
+    Idempotent. Returns how many snapshots were stored."""
+    limit = current_app.config["LEDA_DASHBOARD_LIVE_PEOPLE"]
+    active = and_(User.deactivated_at.is_(None), User.erased_at.is_(None))
+    sizes = select(Organisation.id, func.count(User.id)).outerjoin(
+        User, and_(User.org_id == Organisation.id, active)
+    )
+    if org_id is not None:
+        sizes = sizes.where(Organisation.id == org_id)
+    stored = 0
+    for org_id_, people in db.session.execute(sizes.group_by(Organisation.id)).all():
+        if people <= limit:
+            db.session.execute(delete(DashboardSnapshot).where(DashboardSnapshot.org_id == org_id_))
+            continue
+        org = db.session.get_one(Organisation, org_id_)
+        figures = _FIGURES.dump_json(dashboard(org, now)).decode()
+        values = {"computed_at": now, "figures": figures}
+        upsert(DashboardSnapshot, {"org_id": org_id_, **values}, ["org_id"], values)
+        stored += 1
+    db.session.commit()
+    return stored
+
+
+@periodic_task(crontab(minute="*/10"))
+def refresh_snapshots_job() -> int:
+    return refresh_snapshots(utcnow())
+
+
+@task()
+def refresh_snapshot_job(org_id: int) -> int:
+    """HR's "Refresh now"."""
+    return refresh_snapshots(utcnow(), org_id)
 
 
 def dashboard(org: Organisation, now: datetime) -> Dashboard:

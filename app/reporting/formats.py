@@ -45,8 +45,19 @@ def iso_moment(moment: datetime | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
 
 
+OnRows = Callable[[int], None]  # told the rows written so far, every BATCH rows or so
+
+
+def ignore_rows(_rows: int) -> None:
+    pass
+
+
 def write_csv(
-    report: CompletionReport, stream: IO[bytes], locale: str, delimiter: str | None = None
+    report: CompletionReport,
+    stream: IO[bytes],
+    locale: str,
+    delimiter: str | None = None,
+    on_rows: OnRows = ignore_rows,
 ) -> int:
     """The header from FIELDS, then the rows as the database writes them (csv_query): COPY on
     PostgreSQL, one line per row built in SQL on SQLite. Every cell but an empty one is quoted
@@ -68,8 +79,10 @@ def write_csv(
         options = f"FORMAT csv, DELIMITER '{delimiter}', FORCE_QUOTE *"
         with driver.cursor() as cursor:
             with cursor.copy(f"COPY ({sql}) TO STDOUT WITH ({options})") as copy:
-                for chunk in copy:
+                for count, chunk in enumerate(copy, start=1):  # the server sends a row a chunk
                     stream.write(chunk)
+                    if count % BATCH == 0:
+                        on_rows(count)
             return cursor.rowcount
     # Only free text can hold a quote; numbers, dates, statuses and ids are quoted as they are
     # (cast: "+" on a date column would add, not join).
@@ -87,6 +100,7 @@ def write_csv(
     while lines := cursor.fetchmany(BATCH):
         stream.write("".join(text for (text,) in lines).encode())
         count += len(lines)
+        on_rows(count)
     return count
 
 
@@ -121,17 +135,26 @@ def _json_value(kind: Kind, value: Any) -> Any:
 
 
 def write_jsonl(
-    report: CompletionReport, stream: IO[bytes], locale: str, delimiter: str | None = None
+    report: CompletionReport,
+    stream: IO[bytes],
+    locale: str,
+    delimiter: str | None = None,
+    on_rows: OnRows = ignore_rows,
 ) -> int:
     count = 0
-    for row in report.rows():
+    for count, row in enumerate(report.rows(), start=1):
         stream.write(json.dumps(json_record(row), ensure_ascii=False).encode() + b"\n")
-        count += 1
+        if count % BATCH == 0:
+            on_rows(count)
     return count
 
 
 def write_xlsx(
-    report: CompletionReport, stream: IO[bytes], locale: str, delimiter: str | None = None
+    report: CompletionReport,
+    stream: IO[bytes],
+    locale: str,
+    delimiter: str | None = None,
+    on_rows: OnRows = ignore_rows,
 ) -> int:
     workbook = xlsxwriter.Workbook(
         stream, {"constant_memory": True, "remove_timezone": True, "in_memory": False}
@@ -169,11 +192,13 @@ def write_xlsx(
                 sheet.write_number(count, column, value, formats[kind])
             else:  # a date or a moment
                 sheet.write_datetime(count, column, value, formats[kind])
+        if count % BATCH == 0:
+            on_rows(count)
     workbook.close()
     return count
 
 
-Writer = Callable[[CompletionReport, IO[bytes], str, str | None], int]
+Writer = Callable[[CompletionReport, IO[bytes], str, str | None, OnRows], int]
 
 FORMATS: dict[str, Writer] = {"csv": write_csv, "xlsx": write_xlsx, "jsonl": write_jsonl}
 MEDIA_TYPES = {

@@ -8,7 +8,7 @@ from app.orgs.models import Organisation, User
 from app.orgs.services import audit
 
 from .completions import CompletionFilters, CompletionReport
-from .formats import FORMATS
+from .formats import FORMATS, OnRows, ignore_rows
 
 
 def export_completions(
@@ -20,12 +20,13 @@ def export_completions(
     locale: str,
     delimiter: str | None = None,
     now: datetime | None = None,
+    on_rows: OnRows = ignore_rows,
 ) -> int:
     """Write the completion report in ``format_id`` to ``stream``; returns the rows written.
     Adds the audit entry (flushes with the caller's commit)."""
     now = now or utcnow()
     report = CompletionReport(org, filters, now)
-    rows = FORMATS[format_id](report, stream, locale, delimiter)
+    rows = FORMATS[format_id](report, stream, locale, delimiter, on_rows)
     audit(
         org.id,
         actor,

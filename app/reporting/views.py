@@ -1,14 +1,14 @@
-"""HR's Reports page: the dashboard, and the completion report, filtered, downloaded as CSV,
-XLSX or JSON Lines.
+"""HR's Reports page: the dashboard, and the completion report, filtered, made by the job
+queue as CSV, XLSX or JSON Lines, with its progress and a download link.
 
-The download is a POST: it writes the audit entry, and a GET never writes."""
+Asking for a report is a POST (it records the export); the progress and the download are GETs
+that write nothing."""
 
-import tempfile
-
-from flask import Blueprint, render_template, send_file
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth.access import role_required
@@ -20,10 +20,11 @@ from app.onboarding.models import Assignment, Target
 from app.onboarding.team import local_day
 from app.orgs.models import Role
 
-from .dashboard import dashboard
+from .dashboard import current_dashboard, refresh_snapshot_job
+from .exports import export_path, recent_exports, request_export
 from .formats import MEDIA_TYPES
 from .forms import CompletionReportForm
-from .services import export_completions
+from .models import ExportStatus, ReportExport
 
 bp = Blueprint("reporting", __name__, template_folder="templates", url_prefix="/reports")
 
@@ -41,16 +42,16 @@ def _form() -> CompletionReportForm:
     )
 
 
-@bp.get("")
-@role_required(Role.HR, Role.ADMIN)
-def reports() -> str:
-    """The dashboard, and the form for the completion report."""
-    board = dashboard(current_user.organisation, utcnow())
+def _page(form: CompletionReportForm) -> str:
+    now = utcnow()
+    board, as_of = current_dashboard(current_user.organisation, now)
     modules = current_course().modules
     return render_template(
         "reporting/reports.html",
-        form=_form(),
+        form=form,
         board=board,
+        as_of=as_of,
+        exports=recent_exports(current_user, now),
         modules=modules,
         modules_rows=[
             (text_in(m.title, content_locale()), board.modules[m.id].passed_percent)
@@ -62,26 +63,83 @@ def reports() -> str:
     )
 
 
+@bp.get("")
+@role_required(Role.HR, Role.ADMIN)
+def reports() -> str:
+    """The dashboard, the form for the completion report and the user's recent reports."""
+    return _page(_form())
+
+
+@bp.post("/refresh")
+@role_required(Role.HR, Role.ADMIN)
+def refresh() -> Response:
+    """Work the dashboard out again now, rather than at the next ten minutes."""
+    refresh_snapshot_job(current_user.org_id)
+    flash(_("The figures are being worked out again. Reload the page in a minute."))
+    return redirect(url_for(".reports"), 303)
+
+
 @bp.post("/completions")
 @role_required(Role.HR, Role.ADMIN)
 def completions() -> Response | tuple[str, int]:
     form = _form()
     if not form.validate_on_submit():
-        return render_template("reporting/reports.html", form=form, board=None), 400
-    # Spooled: small reports stay in memory, large ones go to disk, so memory stays flat.
-    spool = tempfile.SpooledTemporaryFile(max_size=8 * 2**20)  # noqa: SIM115 (send_file closes it)
-    export_completions(
+        return _page(form), 400
+    export = request_export(
         current_user.organisation,
         current_user,
         form.filters(),
         form.format.data,
-        spool,
         str(get_locale()),
         form.delimiter.data or None,
     )
     db.session.commit()
-    spool.seek(0)
-    name = f"completions-{local_day(utcnow())}.{form.format.data}"
+    return redirect(url_for(".export", export_id=export.id), 303)
+
+
+def _own_export(export_id: int) -> ReportExport:
+    """One of the signed-in user's own exports; anyone else's is a 404."""
+    export = db.session.scalar(
+        select(ReportExport).where(
+            ReportExport.id == export_id,
+            ReportExport.org_id == current_user.org_id,
+            ReportExport.user_id == current_user.id,
+        )
+    )
+    if export is None:
+        abort(404)
+    return export
+
+
+@bp.get("/exports/<id:export_id>")
+@role_required(Role.HR, Role.ADMIN)
+def export(export_id: int) -> str:
+    return render_template("reporting/export.html", export=_own_export(export_id))
+
+
+@bp.get("/exports/<id:export_id>/status")
+@role_required(Role.HR, Role.ADMIN)
+def export_status(export_id: int) -> Response:
+    """How far the export has come, for the page's progress bar."""
+    export = _own_export(export_id)
+    return jsonify(
+        status=export.status.value,
+        percent=export.percent,
+        rows_done=export.rows_done,
+        rows_total=export.rows_total,
+    )
+
+
+@bp.get("/exports/<id:export_id>/file")
+@role_required(Role.HR, Role.ADMIN)
+def export_file(export_id: int) -> Response:
+    export = _own_export(export_id)
+    path = export_path(export)
+    if export.status != ExportStatus.DONE or not path.exists():
+        abort(404)
     return send_file(
-        spool, mimetype=MEDIA_TYPES[form.format.data], as_attachment=True, download_name=name
+        path,
+        mimetype=MEDIA_TYPES[export.format],
+        as_attachment=True,
+        download_name=f"completions-{local_day(export.created_at)}.{export.format}",
     )

@@ -24,6 +24,7 @@ from app.reporting.completions import (
     completion_rows,
 )
 from app.reporting.formats import FORMATS
+from app.reporting.models import ReportExport
 from tests.certificates.helpers import pass_quiz
 from tests.factories import make_org, make_unit, make_user
 
@@ -332,7 +333,18 @@ def test_hr_downloads_the_report_from_the_page_and_bad_input_changes_nothing(peo
         assert message in response.text, data
     exported = select(AuditEvent).where(AuditEvent.action == "report_exported")
     assert db.session.scalars(exported).all() == []
-    with client.post("/reports/completions", data={"format": "csv", "overdue": "y"}) as response:
+    asked = client.post("/reports/completions", data={"format": "csv", "overdue": "y"})
+    assert asked.status_code == 303
+    [export] = db.session.scalars(select(ReportExport)).all()
+    assert asked.headers["Location"] == f"/reports/exports/{export.id}"
+    # jobs run at once in tests: the report is ready when the page is shown
+    page = client.get(f"/reports/exports/{export.id}").text
+    assert "The report is ready: 1 row." in page
+    assert f'href="/reports/exports/{export.id}/file"' in page
+    assert client.get(f"/reports/exports/{export.id}/status").json == {
+        "status": "done", "percent": 100, "rows_done": 1, "rows_total": 1,
+    }  # fmt: skip
+    with client.get(f"/reports/exports/{export.id}/file") as response:
         data = response.get_data()  # a file: the server closes it when the response is done
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -347,9 +359,18 @@ def test_hr_downloads_the_report_from_the_page_and_bad_input_changes_nothing(peo
         hr.id,
         {"report": "completions", "format": "csv", "rows": 1, "filters": {"overdue_only": "True"}},
     )
-    with client.post("/reports/completions", data={"format": "xlsx"}) as workbook:
+    assert "download (1 row)" in client.get("/reports").text  # listed for a week
+    xlsx = client.post("/reports/completions", data={"format": "xlsx"}).headers["Location"]
+    with client.get(f"{xlsx}/file") as workbook:
         assert workbook.get_data()[:2] == b"PK"  # a zip, as XLSX is
+    # another HR person of the organisation does not see it
+    client.post("/logout")
+    login(make_user(org, email="hr2@vik.test", roles=[Role.HR], locale="en"))
+    for path in ("", "/status", "/file"):
+        assert client.get(f"/reports/exports/{export.id}{path}").status_code == 404
+    assert "download (1 row)" not in client.get("/reports").text
     client.post("/logout")
     login(people[1]["ase"])
     assert client.get("/reports").status_code == 403
     assert client.post("/reports/completions", data={"format": "csv"}).status_code == 403
+    assert client.get(f"/reports/exports/{export.id}/file").status_code == 403

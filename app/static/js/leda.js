@@ -45,3 +45,34 @@ for (const button of document.querySelectorAll("button[data-print]")) {
   button.hidden = false;
   button.addEventListener("click", () => window.print());
 }
+
+// A report being made on the server: follow its progress, and show the page again (with its
+// download link, announced) when it is ready. Without this file, the page's link does the same.
+const exportCard = document.querySelector("[data-status-url]");
+if (exportCard) {
+  const bar = exportCard.querySelector("progress");
+  const rows = exportCard.querySelector("[data-export-rows]");
+  const check = async () => {
+    try {
+      const answer = await fetch(exportCard.dataset.statusUrl, { headers: { Accept: "application/json" } });
+      if (answer.ok) {
+        const state = await answer.json();
+        if (state.status === "done" || state.status === "failed") {
+          window.location.reload();
+          return;
+        }
+        bar.value = state.percent;
+        bar.textContent = `${state.percent} %`;
+        if (state.rows_total !== null && rows.dataset.template) {
+          rows.textContent = rows.dataset.template
+            .replace("{done}", state.rows_done)
+            .replace("{total}", state.rows_total);
+        }
+      }
+    } catch {
+      // the network is down for a moment: try again at the next tick
+    }
+    setTimeout(check, 1500);
+  };
+  setTimeout(check, 1000);
+}
