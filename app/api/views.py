@@ -49,6 +49,8 @@ class CompletionsQuery(BaseModel):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="The most rows in one page.")
     org: str | None = Field(
         None,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=64,
         description="The organisation's short name. Optional: a token reads its own "
         "organisation; naming another is refused (403).",
     )
