@@ -19,6 +19,7 @@ class QuizAttempt(OrgScoped, Base):
     score_max: Mapped[int]
     passed: Mapped[bool] = mapped_column(Boolean)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    locale: Mapped[str | None] = mapped_column(String(8))  # the questions' language
 
     answers: Mapped[list["QuizAnswer"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", order_by="QuizAnswer.position"

@@ -78,6 +78,7 @@ def submit_attempt(
     module_version: int,
     answers: dict[str, list[str]],
     sure: dict[str, bool] | None = None,
+    locale: str | None = None,
 ) -> QuizAttempt:
     """Score and store one attempt and update the registration.
 
@@ -87,6 +88,7 @@ def submit_attempt(
     ``sure`` holds the learner's "sure" (True) or "not sure" (False) where they gave one. A
     token used before by the same learner (a double submit, or back and submit again) returns
     that attempt and stores nothing; another learner's token raises AlreadySubmitted.
+    ``locale`` is the language the questions were shown in (for the HR dashboard).
     """
     if module_version != module.version:
         raise ModuleChanged()
@@ -110,6 +112,7 @@ def submit_attempt(
             "score_max": result.max,
             "passed": result.passed,
             "submitted_at": now,
+            "locale": locale,
         },
         ["token"],
         {},

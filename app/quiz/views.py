@@ -47,6 +47,7 @@ def submit(module_id: str) -> Response | tuple[str, int]:
         _int(form.module_version.data),
         form.answers(),
         form.sureness(),
+        content_locale(),
     )
     db.session.commit()
     return redirect(url_for(".result", module_id=module.id, attempt_id=attempt.id), 303)

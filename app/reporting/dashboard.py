@@ -229,8 +229,9 @@ def _weeks(org: Organisation, now: datetime) -> list[tuple[date, int]]:
 
 
 def _hardest(org: Organisation) -> dict[str, list[Question]]:
-    """The questions most often answered wrong, per language (the learner's language now)."""
-    locale = func.coalesce(User.locale, org.default_locale)
+    """The questions most often answered wrong, per language: the one the questions were
+    shown in (before 0017, the learner's language now)."""
+    locale = func.coalesce(QuizAttempt.locale, User.locale, org.default_locale)
     answered: dict[str, list[Question]] = defaultdict(list)
     for language, module_id, question_id, count, wrong in db.session.execute(
         select(

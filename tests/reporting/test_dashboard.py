@@ -10,15 +10,21 @@ from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
 from app.reporting.dashboard import Question, Rates, dashboard
 from tests.factories import make_user
-from tests.helpers import WRONG_ANSWERS, count_queries
+from tests.helpers import (
+    POOL_OF,
+    WRONG_ANSWERS,
+    count_queries,
+    drawn_questions,
+    quiz_answers,
+)
 from tests.reporting.test_completions import MODULE, people  # noqa: F401  (a fixture)
 
 
-def fail_quiz(user) -> None:  # type: ignore[no-untyped-def]
+def fail_quiz(user, locale=None) -> None:  # type: ignore[no-untyped-def]
     module = current_course().module(MODULE)
     questions = draw(module, f"fail-{user.id}")
     answers = {q.id: WRONG_ANSWERS[q.id] for q in questions}
-    submit_attempt(user, module, f"fail-{user.id}", module.version, answers)
+    submit_attempt(user, module, f"fail-{user.id}", module.version, answers, locale=locale)
 
 
 def test_the_figures(people):  # noqa: F811
@@ -77,3 +83,23 @@ def test_the_dashboard_takes_as_many_queries_for_few_people_as_for_many(people, 
     # the weeks, the questions and the unit paths (the dashboard); the user's exports; the
     # form's assignments and units
     assert count_queries(lambda: client.get("/reports")) == few == 11
+
+
+def test_wrong_answers_count_in_the_language_the_questions_were_shown_in(people, client, login):  # noqa: F811
+    org, who = people
+    fail_quiz(who["cato"], locale="en")  # Cato reads Norwegian, but took this quiz in English
+    fail_quiz(who["bo"])  # before the attempt kept its language: Bo's own (Norwegian)
+    db.session.commit()
+    board = dashboard(org, utcnow())
+    assert sorted(board.hardest) == ["en", "nb"]
+    assert all(q.wrong == 1 for q in board.hardest["en"] + board.hardest["nb"])
+    # through the page: the quiz form records the language it was shown in
+    login(who["ase"])  # Norwegian, switching to Swedish
+    client.post("/language", data={"locale": "sv"})
+    quiz = client.get(f"/modules/{MODULE}/quiz").text
+    answered = client.post(f"/modules/{MODULE}/quiz", data=quiz_answers(quiz, ("capital",)))
+    assert answered.status_code == 303
+    board = dashboard(org, utcnow())
+    assert sorted(board.hardest) == ["en", "nb", "sv"]
+    capital = [q for q in drawn_questions(quiz) if POOL_OF[q] == "capital"]
+    assert [q.question_id for q in board.hardest["sv"]] == capital

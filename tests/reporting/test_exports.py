@@ -133,7 +133,7 @@ def test_an_export_asked_for_survives_a_restart_of_the_web_process(database, tmp
 
 
 def test_a_large_organisation_sees_the_snapshot_until_it_is_worked_out_again(
-    people,
+    people,  # noqa: F811
     hr,
     client,
     login,  # noqa: F811
