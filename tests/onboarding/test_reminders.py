@@ -190,7 +190,8 @@ def test_one_mail_lists_every_module_reminded_with_links_dates_and_why(database,
     assert "<h2>Fristen har gått ut</h2>" in html
     # assigned from the command line: no person to name, so the organisation is
     assert (
-        "- Egenomsorg – å lede seg selv: Frist 12. mars 2026, tildelt av Vik kommune\n"
+        "- Selvledelse – ta vare på deg selv som leder: Frist 12. mars 2026, "
+        "tildelt av Vik kommune\n"
         in text_of(second)
     )
 
