@@ -26,8 +26,10 @@ from .models import (
     LessonFile,
     Module,
     ModuleFile,
+    Question,
     QuizFile,
     Scenario,
+    text_in,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -37,6 +39,10 @@ _TOP_HEADING = re.compile(r"^# ", re.MULTILINE)
 # Where a lesson's scene stops for its check; the rest is shown once the check is answered.
 CHECK_MARKER = re.compile(r"^<!-- check -->[ \t]*$", re.MULTILINE)
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+# Answer cues: in at most this percent of a module's choice questions may the right option be
+# the longest, and the true/false keys are "true" in this range of percents (both inclusive).
+MAX_LONGEST_RIGHT = 40
+TRUE_SHARE = (40, 60)
 
 
 @dataclass(frozen=True)
@@ -232,6 +238,7 @@ class _Reader:
             if question.lesson and question.lesson not in {x.id for x in module.lessons}:
                 self.problem(quiz_path, (*loc, "lesson"), f"{question.lesson}: no such lesson")
         self._check_pools(module, quiz, module_path, quiz_path)
+        self._check_cues(quiz_path, quiz, course.locales)
         for i, lesson in enumerate(module.lessons):
             self._check_marker(folder, lesson, markdown[lesson.id], ("lessons", i))
         if module.scenario:
@@ -281,6 +288,40 @@ class _Reader:
                     f"objective {number}: no question asks about it",
                     warning=True,
                 )
+
+    def _check_cues(self, quiz_path: str, quiz: QuizFile, locales: list[str]) -> None:
+        """Warn about answers a learner can guess without knowing: the right option longest
+        in too many choice questions (per locale, as lengths differ between languages), and
+        true/false keys that lean one way (once, keys being the same in every locale)."""
+        choice = [q for q in quiz.questions if q.type in ("single", "multiple")]
+        for locale in locales if choice else []:
+            cued = sum(_right_is_longest(q, locale) for q in choice)
+            if cued * 100 > MAX_LONGEST_RIGHT * len(choice):
+                self.problems.append(
+                    Problem(
+                        quiz_path,
+                        None,
+                        _dotted(("questions", locale)),
+                        f"the right option is the longest in {cued} of {len(choice)} choice"
+                        f" questions ({_percent(cued, len(choice))}); at most"
+                        f" {MAX_LONGEST_RIGHT} %",
+                        warning=True,
+                    )
+                )
+        true_false = [q for q in quiz.questions if q.type == "true_false"]
+        true = sum(q.correct_ids == {"true"} for q in true_false)
+        low, high = TRUE_SHARE
+        if true_false and not low * len(true_false) <= true * 100 <= high * len(true_false):
+            self.problems.append(
+                Problem(
+                    quiz_path,
+                    None,
+                    "questions",
+                    f'the key is "true" in {true} of {len(true_false)} true/false questions'
+                    f" ({_percent(true, len(true_false))}); {low}–{high} %",
+                    warning=True,
+                )
+            )
 
     def _check_card(self, module_path: str, card: ConversationCard) -> None:
         """The plan fills the ten minutes; a card without a plan, an opener or a prompt for when
@@ -365,6 +406,18 @@ class _Reader:
             if item_id in seen:
                 self.problem(file, (*loc, i, "id"), f"{item_id}: used twice")
             seen.add(item_id)
+
+
+def _right_is_longest(question: Question, locale: str) -> bool:
+    """A right option is longer than every wrong one (a tie gives nothing away)."""
+    right = [len(text_in(o.text, locale)) for o in question.options if o.correct]
+    wrong = [len(text_in(o.text, locale)) for o in question.options if not o.correct]
+    return bool(right and wrong) and max(right) > max(wrong)
+
+
+def _percent(part: int, whole: int) -> str:
+    """Rounded half up: 5 of 8 is 63 %, not the 62 % of round()'s half to even."""
+    return f"{(200 * part + whole) // (2 * whole)} %"
 
 
 def _missing_locales(
