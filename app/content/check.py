@@ -15,9 +15,13 @@ from typing import Any, TypeVar
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
+from .figures import FIGURE_FILE, figure_file, svg_problems
 from .models import (
+    DEFAULT_LOCALE,
     LOCALES,
     ConversationCard,
     Course,
@@ -65,16 +69,66 @@ class Problem:
         )
 
 
-def render_markdown(source: str) -> str:
-    """Safe HTML: raw HTML in the source is escaped, never passed through."""
-    return _markdown.render(source)
+def render_markdown(source: str, locale: str = DEFAULT_LOCALE) -> str:
+    """Safe HTML: raw HTML in the source is escaped, never passed through. A paragraph that is
+    only ``![text alternative](name.svg)`` becomes a figure showing the drawing for ``locale``
+    (see app.content.figures); the checker refuses every other image."""
+    tokens = _markdown.parse(source)
+    for i, image in _figure_paragraphs(tokens):
+        figure = Token("lesson_figure", "figure", 0)
+        figure.attrs = {"src": f"figures/{figure_file(image.attrs['src'], locale)}"}
+        figure.content = _alt_text(image)
+        tokens[i : i + 3] = [figure]
+    return _markdown.renderer.render(tokens, _markdown.options, {})
+
+
+def _render_figure(_renderer: object, tokens: list[Token], idx: int, *_args: object) -> str:
+    token = tokens[idx]
+    src, alt = escapeHtml(str(token.attrs["src"])), escapeHtml(token.content)
+    return f'<figure class="lesson-figure"><img src="{src}" alt="{alt}"></figure>\n'
+
+
+_markdown.add_render_rule("lesson_figure", _render_figure)
+
+
+def _figure_paragraphs(tokens: list[Token]) -> list[tuple[int, Token]]:
+    """Where a paragraph holds one image naming a figure, last first (to replace in place)."""
+    found = []
+    for i in range(len(tokens) - 2):
+        opening, inline, closing = tokens[i : i + 3]
+        children = inline.children or []
+        if (
+            opening.type == "paragraph_open"
+            and closing.type == "paragraph_close"
+            and len(children) == 1
+            and children[0].type == "image"
+            and figure_file(str(children[0].attrs.get("src", "")), DEFAULT_LOCALE)
+        ):
+            found.append((i, children[0]))
+    return found[::-1]
+
+
+def _alt_text(image: Token) -> str:
+    return _markdown.renderer.renderInlineAsText(image.children or [], _markdown.options, {})
+
+
+def _images(source: str) -> Iterator[tuple[Token, bool, int | None]]:
+    """Every image in a lesson's Markdown, whether it is a figure paragraph, and its line."""
+    tokens = _markdown.parse(source)
+    figures = {id(image) for _, image in _figure_paragraphs(tokens)}
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "image":
+                yield child, id(child) in figures, token.map[0] + 1 if token.map else None
 
 
 def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
     """The one entry point: the course under ``root`` and its warnings, or None and all problems."""
     reader = _Reader(root)
     course_file = reader.parse("course/course.yaml", CourseFile)
-    modules: list[tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]]]] = []
+    modules: list[
+        tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]], dict[str, bytes]]
+    ] = []
     for module_id in course_file.modules if course_file else []:
         folder = f"modules/{module_id}"
         if not (root / folder / "module.yaml").is_file():
@@ -84,11 +138,12 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
         quiz_file = reader.parse(f"{folder}/quiz.yaml", QuizFile)
         if module_file and quiz_file:
             markdown = reader.lesson_markdown(folder, module_file, course_file.locales)
-            modules.append((folder, module_file, quiz_file, markdown))
-    if reader.problems or course_file is None:
+            figures = reader.figures(folder, module_file, markdown)
+            modules.append((folder, module_file, quiz_file, markdown, figures))
+    if any(not p.warning for p in reader.problems) or course_file is None:
         return None, reader.problems
 
-    for folder, module_file, quiz_file, markdown in modules:
+    for folder, module_file, quiz_file, markdown, _ in modules:
         reader.cross_check(course_file, folder, module_file, quiz_file, markdown)
     if any(not p.warning for p in reader.problems):
         return None, reader.problems
@@ -103,8 +158,9 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
                         _lesson(lesson, markdown[lesson.id]) for lesson in module_file.lessons
                     ],
                     questions=quiz_file.questions,
+                    figures=figures,
                 )
-                for _, module_file, quiz_file, markdown in modules
+                for _, module_file, quiz_file, markdown, figures in modules
             ],
         }
     )
@@ -116,9 +172,11 @@ def _lesson(lesson: LessonFile, markdown: dict[str, str]) -> Lesson:
     parts = {locale: CHECK_MARKER.split(source, maxsplit=1) for locale, source in markdown.items()}
     return Lesson(
         **lesson.model_dump(),
-        body={locale: render_markdown(p[0]) for locale, p in parts.items()},
+        body={locale: render_markdown(p[0], locale) for locale, p in parts.items()},
         body_after=(
-            {locale: render_markdown(p[1]) for locale, p in parts.items()} if lesson.check else None
+            {locale: render_markdown(p[1], locale) for locale, p in parts.items()}
+            if lesson.check
+            else None
         ),
     )
 
@@ -200,6 +258,61 @@ class _Reader:
                     Problem(f"{folder}/lessons/{path.name}", None, "", "belongs to no lesson")
                 )
         return markdown
+
+    def figures(
+        self, folder: str, module: ModuleFile, markdown: dict[str, dict[str, str]]
+    ) -> dict[str, bytes]:
+        """The drawings the module's lessons show, by file name, each checked once: a lesson
+        shows a figure only as a paragraph of its own naming a drawing that exists for its
+        locale, with a text alternative; a drawing no lesson shows is a warning."""
+        figures_dir = self.root / folder / "figures"
+        shown: dict[str, bytes] = {}
+        for lesson in module.lessons:
+            for locale, source in markdown[lesson.id].items():
+                lesson_file = f"{folder}/lessons/{lesson.id}.{locale}.md"
+                for image, is_figure, line in _images(source):
+                    name = str(image.attrs.get("src", ""))
+                    if not is_figure:
+                        self.problems.append(
+                            Problem(
+                                lesson_file,
+                                line,
+                                "",
+                                f"image {name}: a picture is a figure, a paragraph of its own"
+                                " ![text alternative](name.svg)",
+                            )
+                        )
+                        continue
+                    file = figure_file(name, locale) or ""
+                    if not _alt_text(image).strip():
+                        self.problems.append(
+                            Problem(lesson_file, line, "", f"figure {name}: no text alternative")
+                        )
+                    if file in shown:
+                        continue
+                    path = figures_dir / file
+                    if not path.is_file():
+                        self.problems.append(
+                            Problem(
+                                lesson_file,
+                                line,
+                                "",
+                                f"figure {name}: {folder}/figures/{file} is missing",
+                            )
+                        )
+                        continue
+                    data = path.read_bytes()
+                    for message in svg_problems(data):
+                        self.problems.append(Problem(f"{folder}/figures/{file}", None, "", message))
+                    shown[file] = data
+        for path in sorted(figures_dir.glob("*")) if figures_dir.is_dir() else []:
+            if path.name not in shown:
+                named = FIGURE_FILE.match(path.name)
+                reason = "no lesson shows it" if named else "not named <name>.<locale>.svg"
+                self.problems.append(
+                    Problem(f"{folder}/figures/{path.name}", None, "", reason, warning=True)
+                )
+        return shown
 
     def cross_check(
         self,

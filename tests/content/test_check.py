@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from app.content import check_content
+from app.content.check import render_markdown
 
 HERE = Path(__file__).parent
 BROKEN = sorted(p.name for p in (HERE / "broken").iterdir())
@@ -40,8 +41,15 @@ def test_the_valid_fixture_loads_with_rendered_safe_markdown():
     assert module.lessons[0].body["sv"] == (
         "<h2>Welcome (sv)</h2>\n"
         "<p>This is the <strong>welcome</strong> lesson in sv.</p>\n"
+        '<figure class="lesson-figure"><img src="figures/steps.sv.svg"'
+        ' alt="Tre trappsteg som stiger åt höger (sv)"></figure>\n'
         "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
     )
+    figures = HERE / "valid/modules/first-steps/figures"
+    assert module.figures == {
+        f"steps.{locale}.svg": (figures / f"steps.{locale}.svg").read_bytes()
+        for locale in ("nb", "sv", "en")
+    }
     assert module.questions[1].correct_ids == frozenset({"sweden", "iceland"})
 
 
@@ -150,6 +158,32 @@ def test_answer_cues_at_the_limits_are_not_warned(true_false, tmp_path):
     course, problems = check_content(root)
     assert course is not None
     assert problems == []
+
+
+def test_a_figure_renders_for_its_locale_and_no_other_markdown_makes_one():
+    assert render_markdown('![A *calm* "room" <b>](calm-room.svg)\n', "en") == (
+        '<figure class="lesson-figure"><img src="figures/calm-room.en.svg"'
+        ' alt="A calm &quot;room&quot; &lt;b&gt;"></figure>\n'
+    )
+    # not a paragraph of its own, or not a figure's name: an image as before (the checker
+    # refuses these, see broken/figure-alt)
+    assert render_markdown("See ![steps](steps.svg).\n\n![x](../a.png)\n", "nb") == (
+        '<p>See <img src="steps.svg" alt="steps" />.</p>\n<p><img src="../a.png" alt="x" /></p>\n'
+    )
+
+
+def test_a_drawing_no_lesson_shows_is_a_warning(tmp_path):
+    root = shutil.copytree(HERE / "valid", tmp_path / "content")
+    figures = root / "modules/first-steps/figures"
+    shutil.copy(figures / "steps.en.svg", figures / "stairs.en.svg")
+    (figures / "notes.txt").write_text("draft", encoding="utf-8")
+    course, problems = check_content(root)
+    assert course is not None
+    assert [str(p) for p in problems] == [
+        "modules/first-steps/figures/notes.txt: warning: not named <name>.<locale>.svg",
+        "modules/first-steps/figures/stairs.en.svg: warning: no lesson shows it",
+    ]
+    assert "stairs.en.svg" not in course.modules[0].figures
 
 
 def test_a_lesson_with_a_check_is_cut_at_its_marker():
