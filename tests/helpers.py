@@ -94,7 +94,7 @@ RIGHT_ANSWERS = {
     "nordic": ["iceland", "sweden"],
     "nordic-capitals": ["copenhagen", "helsinki"],
     "water": ["true"],
-    "ice": ["true"],
+    "ice": ["false"],
 }
 WRONG_ANSWERS = {
     "capital": ["bergen"],
@@ -102,7 +102,7 @@ WRONG_ANSWERS = {
     "nordic": ["spain"],
     "nordic-capitals": ["berlin"],
     "water": ["false"],
-    "ice": ["false"],
+    "ice": ["true"],
 }
 POOL_OF = {
     "capital": "capital",

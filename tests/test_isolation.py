@@ -67,6 +67,7 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("learning.dashboard", "GET"): ("/", signed_in(200)),
     ("learning.module", "GET"): ("/modules/first-steps", signed_in(200)),
     ("learning.lesson", "GET"): ("/modules/first-steps/lessons/welcome", signed_in(200)),
+    ("learning.figure", "GET"): ("/modules/first-steps/figures/steps.en.svg", signed_in(200)),
     ("learning.complete_lesson", "POST"): (
         "/modules/first-steps/lessons/welcome/done", signed_in(302)
     ),

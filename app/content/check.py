@@ -15,9 +15,13 @@ from typing import Any, TypeVar
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
+from .figures import FIGURE_FILE, figure_file, svg_problems
 from .models import (
+    DEFAULT_LOCALE,
     LOCALES,
     ConversationCard,
     Course,
@@ -26,8 +30,10 @@ from .models import (
     LessonFile,
     Module,
     ModuleFile,
+    Question,
     QuizFile,
     Scenario,
+    text_in,
 )
 
 M = TypeVar("M", bound=BaseModel)
@@ -37,6 +43,10 @@ _TOP_HEADING = re.compile(r"^# ", re.MULTILINE)
 # Where a lesson's scene stops for its check; the rest is shown once the check is answered.
 CHECK_MARKER = re.compile(r"^<!-- check -->[ \t]*$", re.MULTILINE)
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+# Answer cues: in at most this percent of a module's choice questions may the right option be
+# the longest, and the true/false keys are "true" in this range of percents (both inclusive).
+MAX_LONGEST_RIGHT = 40
+TRUE_SHARE = (40, 60)
 
 
 @dataclass(frozen=True)
@@ -59,16 +69,66 @@ class Problem:
         )
 
 
-def render_markdown(source: str) -> str:
-    """Safe HTML: raw HTML in the source is escaped, never passed through."""
-    return _markdown.render(source)
+def render_markdown(source: str, locale: str = DEFAULT_LOCALE) -> str:
+    """Safe HTML: raw HTML in the source is escaped, never passed through. A paragraph that is
+    only ``![text alternative](name.svg)`` becomes a figure showing the drawing for ``locale``
+    (see app.content.figures); the checker refuses every other image."""
+    tokens = _markdown.parse(source)
+    for i, image in _figure_paragraphs(tokens):
+        figure = Token("lesson_figure", "figure", 0)
+        figure.attrs = {"src": f"figures/{figure_file(image.attrs['src'], locale)}"}
+        figure.content = _alt_text(image)
+        tokens[i : i + 3] = [figure]
+    return _markdown.renderer.render(tokens, _markdown.options, {})
+
+
+def _render_figure(_renderer: object, tokens: list[Token], idx: int, *_args: object) -> str:
+    token = tokens[idx]
+    src, alt = escapeHtml(str(token.attrs["src"])), escapeHtml(token.content)
+    return f'<figure class="lesson-figure"><img src="{src}" alt="{alt}"></figure>\n'
+
+
+_markdown.add_render_rule("lesson_figure", _render_figure)
+
+
+def _figure_paragraphs(tokens: list[Token]) -> list[tuple[int, Token]]:
+    """Where a paragraph holds one image naming a figure, last first (to replace in place)."""
+    found = []
+    for i in range(len(tokens) - 2):
+        opening, inline, closing = tokens[i : i + 3]
+        children = inline.children or []
+        if (
+            opening.type == "paragraph_open"
+            and closing.type == "paragraph_close"
+            and len(children) == 1
+            and children[0].type == "image"
+            and figure_file(str(children[0].attrs.get("src", "")), DEFAULT_LOCALE)
+        ):
+            found.append((i, children[0]))
+    return found[::-1]
+
+
+def _alt_text(image: Token) -> str:
+    return _markdown.renderer.renderInlineAsText(image.children or [], _markdown.options, {})
+
+
+def _images(source: str) -> Iterator[tuple[Token, bool, int | None]]:
+    """Every image in a lesson's Markdown, whether it is a figure paragraph, and its line."""
+    tokens = _markdown.parse(source)
+    figures = {id(image) for _, image in _figure_paragraphs(tokens)}
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "image":
+                yield child, id(child) in figures, token.map[0] + 1 if token.map else None
 
 
 def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
     """The one entry point: the course under ``root`` and its warnings, or None and all problems."""
     reader = _Reader(root)
     course_file = reader.parse("course/course.yaml", CourseFile)
-    modules: list[tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]]]] = []
+    modules: list[
+        tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]], dict[str, bytes]]
+    ] = []
     for module_id in course_file.modules if course_file else []:
         folder = f"modules/{module_id}"
         if not (root / folder / "module.yaml").is_file():
@@ -78,11 +138,12 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
         quiz_file = reader.parse(f"{folder}/quiz.yaml", QuizFile)
         if module_file and quiz_file:
             markdown = reader.lesson_markdown(folder, module_file, course_file.locales)
-            modules.append((folder, module_file, quiz_file, markdown))
-    if reader.problems or course_file is None:
+            figures = reader.figures(folder, module_file, markdown)
+            modules.append((folder, module_file, quiz_file, markdown, figures))
+    if any(not p.warning for p in reader.problems) or course_file is None:
         return None, reader.problems
 
-    for folder, module_file, quiz_file, markdown in modules:
+    for folder, module_file, quiz_file, markdown, _ in modules:
         reader.cross_check(course_file, folder, module_file, quiz_file, markdown)
     if any(not p.warning for p in reader.problems):
         return None, reader.problems
@@ -97,8 +158,9 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
                         _lesson(lesson, markdown[lesson.id]) for lesson in module_file.lessons
                     ],
                     questions=quiz_file.questions,
+                    figures=figures,
                 )
-                for _, module_file, quiz_file, markdown in modules
+                for _, module_file, quiz_file, markdown, figures in modules
             ],
         }
     )
@@ -110,9 +172,11 @@ def _lesson(lesson: LessonFile, markdown: dict[str, str]) -> Lesson:
     parts = {locale: CHECK_MARKER.split(source, maxsplit=1) for locale, source in markdown.items()}
     return Lesson(
         **lesson.model_dump(),
-        body={locale: render_markdown(p[0]) for locale, p in parts.items()},
+        body={locale: render_markdown(p[0], locale) for locale, p in parts.items()},
         body_after=(
-            {locale: render_markdown(p[1]) for locale, p in parts.items()} if lesson.check else None
+            {locale: render_markdown(p[1], locale) for locale, p in parts.items()}
+            if lesson.check
+            else None
         ),
     )
 
@@ -195,6 +259,61 @@ class _Reader:
                 )
         return markdown
 
+    def figures(
+        self, folder: str, module: ModuleFile, markdown: dict[str, dict[str, str]]
+    ) -> dict[str, bytes]:
+        """The drawings the module's lessons show, by file name, each checked once: a lesson
+        shows a figure only as a paragraph of its own naming a drawing that exists for its
+        locale, with a text alternative; a drawing no lesson shows is a warning."""
+        figures_dir = self.root / folder / "figures"
+        shown: dict[str, bytes] = {}
+        for lesson in module.lessons:
+            for locale, source in markdown[lesson.id].items():
+                lesson_file = f"{folder}/lessons/{lesson.id}.{locale}.md"
+                for image, is_figure, line in _images(source):
+                    name = str(image.attrs.get("src", ""))
+                    if not is_figure:
+                        self.problems.append(
+                            Problem(
+                                lesson_file,
+                                line,
+                                "",
+                                f"image {name}: a picture is a figure, a paragraph of its own"
+                                " ![text alternative](name.svg)",
+                            )
+                        )
+                        continue
+                    file = figure_file(name, locale) or ""
+                    if not _alt_text(image).strip():
+                        self.problems.append(
+                            Problem(lesson_file, line, "", f"figure {name}: no text alternative")
+                        )
+                    if file in shown:
+                        continue
+                    path = figures_dir / file
+                    if not path.is_file():
+                        self.problems.append(
+                            Problem(
+                                lesson_file,
+                                line,
+                                "",
+                                f"figure {name}: {folder}/figures/{file} is missing",
+                            )
+                        )
+                        continue
+                    data = path.read_bytes()
+                    for message in svg_problems(data):
+                        self.problems.append(Problem(f"{folder}/figures/{file}", None, "", message))
+                    shown[file] = data
+        for path in sorted(figures_dir.glob("*")) if figures_dir.is_dir() else []:
+            if path.name not in shown:
+                named = FIGURE_FILE.match(path.name)
+                reason = "no lesson shows it" if named else "not named <name>.<locale>.svg"
+                self.problems.append(
+                    Problem(f"{folder}/figures/{path.name}", None, "", reason, warning=True)
+                )
+        return shown
+
     def cross_check(
         self,
         course: CourseFile,
@@ -232,6 +351,7 @@ class _Reader:
             if question.lesson and question.lesson not in {x.id for x in module.lessons}:
                 self.problem(quiz_path, (*loc, "lesson"), f"{question.lesson}: no such lesson")
         self._check_pools(module, quiz, module_path, quiz_path)
+        self._check_cues(quiz_path, quiz, course.locales)
         for i, lesson in enumerate(module.lessons):
             self._check_marker(folder, lesson, markdown[lesson.id], ("lessons", i))
         if module.scenario:
@@ -281,6 +401,40 @@ class _Reader:
                     f"objective {number}: no question asks about it",
                     warning=True,
                 )
+
+    def _check_cues(self, quiz_path: str, quiz: QuizFile, locales: list[str]) -> None:
+        """Warn about answers a learner can guess without knowing: the right option longest
+        in too many choice questions (per locale, as lengths differ between languages), and
+        true/false keys that lean one way (once, keys being the same in every locale)."""
+        choice = [q for q in quiz.questions if q.type in ("single", "multiple")]
+        for locale in locales if choice else []:
+            cued = sum(_right_is_longest(q, locale) for q in choice)
+            if cued * 100 > MAX_LONGEST_RIGHT * len(choice):
+                self.problems.append(
+                    Problem(
+                        quiz_path,
+                        None,
+                        _dotted(("questions", locale)),
+                        f"the right option is the longest in {cued} of {len(choice)} choice"
+                        f" questions ({_percent(cued, len(choice))}); at most"
+                        f" {MAX_LONGEST_RIGHT} %",
+                        warning=True,
+                    )
+                )
+        true_false = [q for q in quiz.questions if q.type == "true_false"]
+        true = sum(q.correct_ids == {"true"} for q in true_false)
+        low, high = TRUE_SHARE
+        if true_false and not low * len(true_false) <= true * 100 <= high * len(true_false):
+            self.problems.append(
+                Problem(
+                    quiz_path,
+                    None,
+                    "questions",
+                    f'the key is "true" in {true} of {len(true_false)} true/false questions'
+                    f" ({_percent(true, len(true_false))}); {low}–{high} %",
+                    warning=True,
+                )
+            )
 
     def _check_card(self, module_path: str, card: ConversationCard) -> None:
         """The plan fills the ten minutes; a card without a plan, an opener or a prompt for when
@@ -365,6 +519,18 @@ class _Reader:
             if item_id in seen:
                 self.problem(file, (*loc, i, "id"), f"{item_id}: used twice")
             seen.add(item_id)
+
+
+def _right_is_longest(question: Question, locale: str) -> bool:
+    """A right option is longer than every wrong one (a tie gives nothing away)."""
+    right = [len(text_in(o.text, locale)) for o in question.options if o.correct]
+    wrong = [len(text_in(o.text, locale)) for o in question.options if not o.correct]
+    return bool(right and wrong) and max(right) > max(wrong)
+
+
+def _percent(part: int, whole: int) -> str:
+    """Rounded half up: 5 of 8 is 63 %, not the 62 % of round()'s half to even."""
+    return f"{(200 * part + whole) // (2 * whole)} %"
 
 
 def _missing_locales(

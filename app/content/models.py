@@ -183,6 +183,8 @@ class Lesson(LessonFile):
 class Module(ModuleFile):
     lessons: list[Lesson]  # type: ignore[assignment]
     questions: list[Question]
+    # the SVG drawings its lessons show, by file name ("<name>.<locale>.svg"), checked at load
+    figures: dict[str, bytes] = {}
 
     @property
     def pools(self) -> list[tuple[Question, ...]]:

@@ -40,6 +40,7 @@ from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from app.content.figures import link_figures
 from app.content.models import Course, Module, Option, Question, text_in
 from app.i18n import compile_catalogs
 
@@ -339,6 +340,7 @@ def package_files(
 ) -> Iterator[tuple[str, bytes]]:
     """Every file of the package as (path in the zip, bytes), the manifest first."""
     shared = {
+        **figure_files(modules, locale),
         **stylesheet_files(APP_STATIC, "css/leda.css"),
         "shared/css/leda-scorm.css": (EXPORT_STATIC / "css" / "leda-scorm.css").read_bytes(),
         "shared/js/leda-scorm.js": (EXPORT_STATIC / "js" / "leda-scorm.js").read_bytes(),
@@ -369,9 +371,14 @@ def package_files(
         .render(
             **values,
             # The whole scene: a package does not stop at the lesson's check (practice, unscored)
-            lesson_body=lambda lesson, by: _demote_headings(
-                "".join(text_in(part, locale) for part in (lesson.body, lesson.body_after) if part),
-                by,
+            lesson_body=lambda module, lesson, by: link_figures(
+                _demote_headings(
+                    "".join(
+                        text_in(part, locale) for part in (lesson.body, lesson.body_after) if part
+                    ),
+                    by,
+                ),
+                lambda file: _figure_path(module, file),
             ),
             ui=lambda key, **more: ui_text(key, locale, **more),
             salt=salt,
@@ -385,6 +392,20 @@ def package_files(
     yield from _schema_files(scorm)
     yield "index.html", page.encode()
     yield from sorted(shared.items())
+
+
+def figure_files(modules: list[Module], locale: str) -> dict[str, bytes]:
+    """The drawings the package's lessons show in ``locale``, under figures/<module>/."""
+    return {
+        _figure_path(module, file): data
+        for module in modules
+        for file, data in sorted(module.figures.items())
+        if file.endswith(f".{locale}.svg")
+    }
+
+
+def _figure_path(module: Module, file: str) -> str:
+    return f"figures/{module.id}/{file}"
 
 
 def _demote_headings(html: str, by: int) -> Markup:

@@ -1,11 +1,15 @@
+import hashlib
+
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import refresh, to_user_timezone
 from flask_login import current_user, login_required, user_logged_in
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from app import csrf
 from app.content import current_course, module_or_404
+from app.content.figures import link_figures
 from app.content.models import Lesson, Module, text_in
 from app.db import db, utcnow
 from app.i18n import content_locale
@@ -19,6 +23,8 @@ from .forms import REFLECTION_MAX, FollowUpForm, ReflectionForm
 from .models import FollowUp, PendingStep
 
 bp = Blueprint("learning", __name__, template_folder="templates")
+# A figure is a drawing, never a document: nothing in it may load or run; its own styles may.
+FIGURE_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
 
 
 def lesson_or_404(module: Module, lesson_id: str) -> Lesson:
@@ -81,6 +87,30 @@ def lesson(module_id: str, lesson_id: str) -> str:
         module,
         lesson,
         ReflectionForm(text=services.reflection_text(current_user, module, lesson.id)),
+    )
+
+
+@bp.get("/modules/<module_id>/figures/<file>")
+@login_required
+def figure(module_id: str, file: str) -> Response:
+    """A drawing a lesson shows ("<name>.<locale>.svg"), from the course loaded at start: only
+    the files the checker passed exist here, so any other name is a 404 and no path is ever
+    read. Signed in, as the lessons are; kept by the browser, not by shared caches."""
+    data = module_or_404(module_id).figures.get(file)
+    if data is None:
+        abort(404)
+    response = Response(data, mimetype="image/svg+xml")
+    response.headers["Content-Security-Policy"] = FIGURE_CSP
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.set_etag(hashlib.sha256(data).hexdigest())
+    return response.make_conditional(request)
+
+
+@bp.app_template_filter("with_figures")
+def with_figures(html: str, module: Module) -> Markup:
+    """Lesson HTML (safe, rendered at load) with its figures served by ``figure``."""
+    return link_figures(
+        html, lambda file: url_for("learning.figure", module_id=module.id, file=file)
     )
 
 

@@ -21,7 +21,7 @@ from app.export.scorm import (
     ui_text,
     write_scorm_package,
 )
-from tests.export.conftest import MakePackage
+from tests.export.conftest import FIXTURE_CONTENT, MakePackage
 
 XS = "http://www.w3.org/2001/XMLSchema"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -520,6 +520,10 @@ def test_no_file_of_the_package_holds_a_readable_answer_key(
         re.IGNORECASE,
     )
 
+    figures = {
+        f"figures/{m.id}/{file}" for m in modules for file in m.figures if f".{locale}." in file
+    }
+    assert figures == ({f"figures/first-steps/steps.{locale}.svg"} if of == "test" else figures)
     assert set(files) == {
         "imsmanifest.xml",
         "index.html",
@@ -527,6 +531,7 @@ def test_no_file_of_the_package_holds_a_readable_answer_key(
         "shared/css/leda-scorm.css",
         "shared/js/leda-scorm.js",
         "shared/js/leda-sha256.js",
+        *figures,
     }
     for name, text in files.items():
         assert "data-correct" not in text, name
@@ -624,6 +629,33 @@ def test_the_real_course_exports_valid_packages(
         assert [section.get("id") for section in page.find_class("scorm-module")] == (
             [m.id for m in real_course.modules] if module is None else [module]
         )
+
+
+FIGURE_ALT = {
+    "nb": "Tre trappetrinn som stiger mot høyre (nb)",
+    "sv": "Tre trappsteg som stiger åt höger (sv)",
+    "en": "Three stairs rising to the right (en)",
+}
+
+
+@pytest.mark.parametrize(("standard", "locale"), PACKAGES)
+def test_a_figure_is_in_the_package_in_its_locale_listed_and_linked_relatively(
+    make_package: MakePackage, standard: str, locale: str
+) -> None:
+    package = make_package(standard, locale)
+    drawing = f"figures/first-steps/steps.{locale}.svg"
+    source = FIXTURE_CONTENT / "modules/first-steps" / f"figures/steps.{locale}.svg"
+
+    assert [n for n in package.namelist() if n.startswith("figures/")] == [drawing]
+    assert package.read(drawing) == source.read_bytes()
+    listed = {f.get("href") for f in manifest_of(package).iter(cp(standard, "file"))}
+    assert drawing in listed
+    lesson = html.fromstring(package.read("index.html")).get_element_by_id(
+        "first-steps_lesson_welcome"
+    )
+    [figure] = lesson.find_class("lesson-figure")
+    [image] = figure.iter("img")
+    assert (image.get("src"), image.get("alt")) == (drawing, FIGURE_ALT[locale])
 
 
 @pytest.mark.parametrize(("standard", "locale"), PACKAGES)

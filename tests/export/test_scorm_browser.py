@@ -64,7 +64,7 @@ RECORDED = {
     "nordic": ("choice", ("c", "a,b"), ("spain", "sweden[,]iceland")),
     "nordic-capitals": ("choice", ("c", "a,b"), ("berlin", "helsinki[,]copenhagen")),
     "water": ("true-false", ("f", "t"), ("false", "true")),
-    "ice": ("true-false", ("f", "t"), ("false", "true")),
+    "ice": ("true-false", ("t", "f"), ("true", "false")),
 }
 # A question's place in the page's quiz (pool by pool), as suspend data remembers it.
 PLACE = {"capital": 0, "capital-sweden": 1, "nordic": 2, "nordic-capitals": 3, "water": 4, "ice": 5}

@@ -119,7 +119,7 @@ def test_a_refresher_is_answered_once_and_keeps_its_result(app, clock, client, l
         "module_version": "3",
         "q-capital": "oslo",
         "q-nordic": ["sweden", "iceland"],
-        "q-ice": "false",
+        "q-ice": "true",
     }
     bad = client.post(f"/refreshers/{first.id}", data={**form, "q-ice": "maybe"})
     assert bad.status_code == 400
@@ -127,7 +127,7 @@ def test_a_refresher_is_answered_once_and_keeps_its_result(app, clock, client, l
 
     answered = client.post(f"/refreshers/{first.id}", data=form)
     assert (answered.status_code, answered.headers["Location"]) == (303, f"/refreshers/{first.id}")
-    again = client.post(f"/refreshers/{first.id}", data={**form, "q-ice": "true"})
+    again = client.post(f"/refreshers/{first.id}", data={**form, "q-ice": "false"})
     assert again.status_code == 303
     db.session.expire_all()
     stored = db.session.get(Refresher, first.id)
@@ -135,7 +135,7 @@ def test_a_refresher_is_answered_once_and_keeps_its_result(app, clock, client, l
     assert stored.answers == [
         {"question_id": "capital", "option_ids": ["oslo"], "correct": True},
         {"question_id": "nordic", "option_ids": ["iceland", "sweden"], "correct": True},
-        {"question_id": "ice", "option_ids": ["false"], "correct": False},
+        {"question_id": "ice", "option_ids": ["true"], "correct": False},
     ]
     result = client.get(f"/refreshers/{first.id}").text
     assert "You answered 3 of 4 right." in result

@@ -120,7 +120,7 @@ def test_seen_questions_are_those_of_the_learners_own_attempts_and_refreshers(mo
         {
             "capital-sweden": ["stockholm"],
             "nordic-capitals": ["copenhagen", "helsinki"],
-            "ice": ["true"],
+            "ice": ["false"],
         },
     )
     assert seen_questions(user, module) == {"capital", "nordic", "water"}
