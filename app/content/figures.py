@@ -15,9 +15,11 @@ from xml.parsers import expat
 
 from markupsafe import Markup, escape
 
+from .models import LOCALES
+
 # The name a lesson gives a figure; its files add the locale before ".svg".
 FIGURE_NAME = re.compile(r"^([a-z0-9][a-z0-9-]*)\.svg$")
-FIGURE_FILE = re.compile(r"^([a-z0-9][a-z0-9-]*)\.(nb|sv|en)\.svg$")
+FIGURE_FILE = re.compile(rf"^([a-z0-9][a-z0-9-]*)\.({'|'.join(LOCALES)})\.svg$")
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 # Elements that would show another document or run code inside the drawing.
