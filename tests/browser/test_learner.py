@@ -121,7 +121,7 @@ def test_a_learner_takes_every_module_start_to_finish(page, live_demo):
         page.goto(f"{base}/modules/{module.id}")
         page.get_by_role("link", name="Open the team conversation card (printable)").click()
         assert page.locator("h1").inner_text() == f"Team conversation: {module.title['en']}"
-        assert page.locator(".conversation-card ol li").count() == 3
+        assert page.locator(".conversation-card ol.card-questions li").count() == 3
         pdf = page.pdf(format="A4")
         assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1, "the card must print on one A4 page"
     page.goto(f"{base}/")
