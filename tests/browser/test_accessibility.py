@@ -27,6 +27,7 @@ def violations(page) -> list[str]:
 def checked(page, width: int, name: str) -> list[str]:  # type: ignore[no-untyped-def]
     """axe's findings on the page, after asserting nothing but a scrolling table is wider than
     the window (WCAG 1.4.10 reflow); a failure names the widest elements."""
+    page.wait_for_load_state("load")  # after a form's submit: the new page with its styles
     wide = page.evaluate(f"""[...document.querySelectorAll('body *')].filter(e =>
         e.getBoundingClientRect().right > {width} && !e.closest('.table-wrap'))
         .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
@@ -318,7 +319,8 @@ def test_hr_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F
     page.goto(f"{base}/assignments/cohorts")
     page.locator("main ul a").first.click()
     check("a cohort")
-    page.locator("form.card button[type=submit]").click()  # no emails: errors
+    with page.expect_navigation():
+        page.locator("form.card button[type=submit]").click()  # no emails: errors
     check("a cohort with errors")
     page.goto(f"{base}/reports")
     page.locator("#completed_from").fill("2026-03-05")

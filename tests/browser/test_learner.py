@@ -96,6 +96,34 @@ def asked(page, module):
     return [q for q in module.questions if page.locator(f"input[name='q-{q.id}']").count()]
 
 
+@pytest.mark.parametrize("locale", ["nb", "sv"])
+def test_every_module_can_be_taken_start_to_finish_in_norwegian_and_swedish(
+    page, live_demo, locale
+):
+    """Each lesson in the locale's words, and the quiz passed (English: the test below)."""
+    base, _ = live_demo
+    page.goto(f"{base}/login")
+    page.get_by_role("button", name={"nb": "Norsk bokmål", "sv": "Svenska"}[locale]).click()
+    page.locator("input[name=email]").fill("learner@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-learner-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    for module in check_content(ROOT)[0].modules:
+        page.goto(f"{base}/modules/{module.id}")
+        assert page.locator("h1").inner_text() == module.title[locale]
+        page.get_by_role("link", name=module.lessons[0].title[locale], exact=True).click()
+        for lesson in module.lessons:
+            page.wait_for_url(f"{base}/modules/{module.id}/lessons/{lesson.id}")
+            assert page.locator("h1").inner_text() == lesson.title[locale]
+            page.locator(".lesson-nav button[type=submit]").click()
+        page.wait_for_url(f"{base}/modules/{module.id}/quiz")
+        for question in asked(page, module):
+            for option_id in sorted(question.correct_ids):
+                page.locator(f"input[name='q-{question.id}'][value='{option_id}']").check()
+        page.locator("form.quiz button[type=submit]").click()
+        assert page.locator("[role=status]").inner_text().startswith(HEADINGS[locale][1])
+
+
 def test_a_learner_takes_every_module_start_to_finish(page, live_demo):
     base, _ = live_demo
     page.goto(f"{base}/login")

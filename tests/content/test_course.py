@@ -17,8 +17,11 @@ def words(html: str) -> int:
     return len(re.sub(r"<[^>]+>", " ", html).split())
 
 
-def test_the_course_loads_in_all_three_locales():
-    assert [str(p) for p in PROBLEMS if not p.warning] == []
+def test_the_course_loads_in_all_three_locales_without_a_warning():
+    # no warning: every pool has two variants, every objective a question, no answer cues
+    # (the longest option right in at most 40 % of choice questions, per locale), every card
+    # a plan, an opener and a prompt for when it goes quiet
+    assert [str(p) for p in PROBLEMS] == []
     assert COURSE.locales == list(LOCALES)
     assert [m.id for m in MODULES] == [
         "welfare-role",
@@ -26,6 +29,13 @@ def test_the_course_loads_in_all_three_locales():
         "relational-competence",
         "self-care",
     ]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)
+def test_every_lesson_stops_at_a_dilemma_and_every_module_has_a_scenario(module):
+    assert [lesson.id for lesson in module.lessons if lesson.check is None] == []
+    assert module.scenario is not None
+    assert min(len(pool) for pool in module.pools) >= 2
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.id)

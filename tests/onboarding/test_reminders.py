@@ -191,8 +191,7 @@ def test_one_mail_lists_every_module_reminded_with_links_dates_and_why(database,
     # assigned from the command line: no person to name, so the organisation is
     assert (
         "- Selvledelse – ta vare på deg selv som leder: Frist 12. mars 2026, "
-        "tildelt av Vik kommune\n"
-        in text_of(second)
+        "tildelt av Vik kommune\n" in text_of(second)
     )
 
 
