@@ -23,6 +23,18 @@ def form_value(html: str, name: str) -> str:
     return match.group(1)
 
 
+def open_page(client, url: str) -> TestResponse:
+    """GET a page as a browser with leda.js would: then send its visit form, if it has one."""
+    response = client.get(url)
+    visit = r'<form hidden method="post" action="([^"]+)" data-visit>(.*?)</form>'
+    form = re.search(visit, response.text, re.S)
+    if form:
+        fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(2)))
+        sent = client.post(form.group(1), data=fields)
+        assert sent.status_code == 204, sent.text
+    return response
+
+
 def html_lang(response: TestResponse) -> str:
     """The ``<html lang>`` of a page."""
     return response.text.split('<html lang="', 1)[1].split('"', 1)[0]

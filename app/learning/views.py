@@ -81,13 +81,25 @@ def module(module_id: str) -> str:
 def lesson(module_id: str, lesson_id: str) -> str:
     module = module_or_404(module_id)
     lesson = lesson_or_404(module, lesson_id)
-    services.record_visit(current_user, module, lesson.id)
-    db.session.commit()
     return _render_lesson(
         module,
         lesson,
         ReflectionForm(text=services.reflection_text(current_user, module, lesson.id)),
     )
+
+
+@bp.post("/modules/<module_id>/visit")
+@login_required
+def visit(module_id: str) -> tuple[str, int]:
+    """The page of a lesson (``lesson`` in the form) or of the quiz, opened: the page sends this
+    once it has loaded (leda.js), so a GET never writes and a prefetch records nothing."""
+    module = module_or_404(module_id)
+    lesson_id = request.form.get("lesson") or None
+    if lesson_id is not None:
+        lesson_or_404(module, lesson_id)
+    services.record_visit(current_user, module, lesson_id)
+    db.session.commit()
+    return "", 204
 
 
 @bp.get("/modules/<module_id>/figures/<file>")

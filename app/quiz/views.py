@@ -10,7 +10,6 @@ from app.content import current_course, module_or_404
 from app.content.models import Module
 from app.db import db, utcnow
 from app.i18n import content_locale
-from app.learning.services import record_visit
 
 from . import pools, refreshers, services
 from .forms import QuizForm
@@ -23,8 +22,6 @@ bp = Blueprint("quiz", __name__, template_folder="templates")
 @login_required
 def take(module_id: str) -> str:
     module = module_or_404(module_id)
-    record_visit(current_user, module)
-    db.session.commit()
     return render_template("quiz/take.html", module=module, form=_new_attempt(module, None))
 
 

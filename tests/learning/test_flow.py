@@ -10,7 +10,7 @@ from app.db import db
 from app.learning.models import CompletionStatus, LessonProgress, Registration, SuccessStatus
 from app.quiz.models import QuizAnswer, QuizAttempt
 from tests.factories import make_org, make_user
-from tests.helpers import POOL_OF, RIGHT_ANSWERS, WRONG_ANSWERS, quiz_answers
+from tests.helpers import POOL_OF, RIGHT_ANSWERS, WRONG_ANSWERS, open_page, quiz_answers
 
 PASSING: tuple[str, ...] = ()  # no pool answered wrong
 FAILING = ("capital",)
@@ -19,7 +19,7 @@ FAILING = ("capital",)
 def take_quiz(client: FlaskClient, wrong: tuple[str, ...], clock=None, seconds: int = 60) -> str:
     """Open the quiz, answer for ``seconds`` (wrong in the pools named), submit; returns the
     result page's address."""
-    page = client.get("/modules/first-steps/quiz").text
+    page = open_page(client, "/modules/first-steps/quiz").text
     if clock is not None:
         clock.advance(seconds)
     response = client.post("/modules/first-steps/quiz", data=quiz_answers(page, wrong))
@@ -33,12 +33,12 @@ def test_learner_passes_a_module_and_every_registration_field_is_exact(client, l
     login(user)
     start = clock.now
 
-    assert client.get("/modules/first-steps/lessons/welcome").status_code == 200
+    assert open_page(client, "/modules/first-steps/lessons/welcome").status_code == 200
     clock.advance(120)
     response = client.post("/modules/first-steps/lessons/welcome/done")
     assert response.headers["Location"] == "/modules/first-steps/lessons/practice"
     clock.advance(5)
-    client.get("/modules/first-steps/lessons/practice")
+    open_page(client, "/modules/first-steps/lessons/practice")
     clock.advance(3600)  # an hour with the tab open counts as five minutes
     response = client.post("/modules/first-steps/lessons/practice/done")
     assert response.headers["Location"] == "/modules/first-steps/quiz"
@@ -176,10 +176,10 @@ def test_reflection_is_saved_and_shown_only_to_its_author(client, login, clock):
         "/modules/first-steps/lessons/welcome/reflection", data={"text": "Mitt private svar"}
     )
     assert response.headers["Location"] == "/modules/first-steps/lessons/welcome#reflection"
-    assert "Mitt private svar" in client.get("/modules/first-steps/lessons/welcome").text
+    assert "Mitt private svar" in open_page(client, "/modules/first-steps/lessons/welcome").text
     client.post("/logout")
     login(other)
-    assert "Mitt private svar" not in client.get("/modules/first-steps/lessons/welcome").text
+    assert "Mitt private svar" not in open_page(client, "/modules/first-steps/lessons/welcome").text
 
 
 def test_a_too_long_reflection_is_refused_and_nothing_is_saved(client, login):

@@ -24,7 +24,7 @@ from app.learning.models import (
 from app.orgs.models import User
 from tests.conftest import Clock, make_app
 from tests.factories import PASSWORD, make_org, make_user
-from tests.helpers import form_value, running
+from tests.helpers import form_value, open_page, running
 
 LESSON = "/modules/first-steps/lessons/welcome"
 LOGIN_AGAIN = "/login?next=/modules/first-steps/lessons/welcome%23reflection"
@@ -202,7 +202,7 @@ def test_with_csrf_on_a_stale_token_loses_no_text(database: str, clock: Clock) -
             return response.headers["Location"]
 
         log_in_with_token()
-        lesson = client.get(LESSON).text
+        lesson = open_page(client, LESSON).text
         stale = {
             "csrf_token": form_value(lesson, "csrf_token"),
             "owner": form_value(lesson, "owner"),

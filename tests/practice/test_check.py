@@ -8,6 +8,7 @@ from app.db import db
 from app.learning.models import LessonProgress, Reflection, Registration
 from app.practice.models import PracticeAnswer, PracticeKind
 from tests.factories import make_user
+from tests.helpers import open_page
 from tests.practice.conftest import check_marks_no_option, practice_counts, without_practice
 
 LESSON = "/modules/first-steps/lessons/practice"
@@ -136,7 +137,7 @@ def test_a_refused_answer_keeps_the_reflection_on_the_page(client, learner):
 
 
 def test_the_check_leaves_the_registration_and_lesson_progress_alone(client, learner, clock):
-    client.get(LESSON)
+    open_page(client, LESSON)
     before = db.session.scalars(select(Registration)).one()
     snapshot = {c.key: getattr(before, c.key) for c in Registration.__table__.columns}
     progress = [(p.lesson_id, p.viewed_at, p.completed_at, p.time_spent)

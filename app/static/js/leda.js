@@ -22,6 +22,13 @@ if (news.length) {
   }, 300);
 }
 
+// A lesson or the quiz opened: say so (time on task, where to resume). Sent from here rather
+// than recorded by the page's GET, so a prefetch or a crawler records nothing.
+const visitForm = document.querySelector("form[data-visit]");
+if (visitForm) {
+  fetch(visitForm.action, { method: "POST", body: new FormData(visitForm), keepalive: true });
+}
+
 // Typed a reflection and about to leave the page without sending it (a link, the language
 // switch)? The browser asks first. Any button of the lesson form sends the text, so no question.
 const lessonForm = document.getElementById("lesson-form");
