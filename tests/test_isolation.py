@@ -3,12 +3,15 @@
 A new route without an entry here fails the first test, so nothing ships unconsidered.
 """
 
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from app.api.services import create_token
 from app.db import db, utcnow
@@ -67,6 +70,9 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("learning.dashboard", "GET"): ("/", signed_in(200)),
     ("learning.module", "GET"): ("/modules/first-steps", signed_in(200)),
     ("learning.lesson", "GET"): ("/modules/first-steps/lessons/welcome", signed_in(200)),
+    ("ops.healthz", "GET"): ("/healthz", everyone(200)),
+    ("ops.readyz", "GET"): ("/readyz", everyone(200)),
+    ("learning.visit", "POST"): ("/modules/first-steps/visit", signed_in(204)),
     ("learning.figure", "GET"): ("/modules/first-steps/figures/steps.en.svg", signed_in(200)),
     ("learning.complete_lesson", "POST"): (
         "/modules/first-steps/lessons/welcome/done", signed_in(302)
@@ -231,15 +237,45 @@ def test_each_role_gets_the_expected_status_and_never_another_orgs_data(
         db.session.commit()
         response = client.post("/login", data={"email": user.email, "password": PASSWORD})
         assert response.status_code == 302
-    got, expected = {}, {}
+    got, expected, writes = {}, {}, {}
     for (endpoint, method), (path, statuses) in TABLE.items():
-        with client.open(path.format(**theirs), method=method) as response:
+        with (
+            recording_writes() as written,
+            client.open(path.format(**theirs), method=method) as response,
+        ):
             got[endpoint, method] = response.status_code
             body = response.get_data()
+            if response.mimetype == "text/html":
+                ids = re.findall(rb'\sid="([^"]+)"', body)
+                assert len(ids) == len(set(ids)), (endpoint, method, "an id twice")
+        if method == "GET" and written:
+            writes[endpoint] = written
         expected[endpoint, method] = statuses[role]
         assert THEIR_EMAIL.encode() not in body, (endpoint, method)
         assert b"Outi" not in body, (endpoint, method)
     assert got == expected
+    # A GET never writes: not a page view, not a download. The HR API is the one exception the
+    # audit asks for (every read is logged, with the token's last use); the rate limiter's
+    # counters (certificate checks by strangers) are not data.
+    assert {e: w for e, w in writes.items() if e != "api.completions"} == {}
+
+
+@contextmanager
+def recording_writes() -> Iterator[list[str]]:
+    """The INSERT, UPDATE and DELETE statements run inside the block (their first words)."""
+    written: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        words = statement.split()
+        writes = words[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+        if writes and "rate_limit_counter" not in words[:4]:
+            written.append(" ".join(words[:3]))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield written
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.mark.parametrize("role", [Role.MANAGER, Role.HR, Role.ADMIN])
