@@ -69,6 +69,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_KEY_PREFIX=os.environ.get("LEDA_RATELIMIT_PREFIX", "leda"),
         LEDA_BASE_URL=os.environ.get("LEDA_BASE_URL", "http://127.0.0.1:5000"),
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,
+        # The host names this deployment answers to ("leda.vik.kommune.no,leda.vik.no"); any
+        # other Host header is a 400. Unset: every host (a demo on a laptop).
+        TRUSTED_HOSTS=_list_env("LEDA_TRUSTED_HOSTS"),
         REDIS_URL=os.environ.get("REDIS_URL") or None,
         LEDA_HUEY_NAME=os.environ.get("LEDA_HUEY_NAME") or "leda",
         LEDA_HUEY_IMMEDIATE=False,
@@ -111,6 +114,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .learning import views as learning_views
     from .onboarding import team_views
     from .onboarding import views as onboarding_views
+    from .ops import views as ops_views
     from .orgs import views as orgs_views
     from .practice import views as practice_views
     from .quiz import views as quiz_views
@@ -132,6 +136,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_views.bp)
     csrf.exempt(api_views.bp)  # bearer tokens, no cookies: nothing for a forged request to ride
     app.register_blueprint(api_admin.bp)
+    app.register_blueprint(ops_views.bp)
     _add_commands(app)
     huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
@@ -143,6 +148,7 @@ def _add_commands(app: Flask) -> None:
     from .demo import demo
     from .export.cli import export
     from .onboarding.cli import assign, cohorts_group, remind, rules_group, team
+    from .ops.cli import doctor
     from .orgs.cli import org_group, purge, units_group, users_group
     from .reporting.cli import report_group
     from .xapi.cli import export_xapi, xapi_group
@@ -164,9 +170,15 @@ def _add_commands(app: Flask) -> None:
         report_group,
         xapi_group,
         tokens_group,
+        doctor,
     )
     for command in commands:
         app.cli.add_command(command)
+
+
+def _list_env(name: str) -> list[str] | None:
+    values = [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+    return values or None
 
 
 def _int_env(name: str, default: int) -> int:

@@ -8,7 +8,7 @@ import json
 import logging
 
 from flask import Flask, current_app, render_template, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
@@ -59,12 +59,15 @@ def register_error_handlers(app: Flask) -> None:
         return render_template("errors/error.html", message=error.message), error.status
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException) -> tuple[str, int] | Response:
+    def http_error(error: HTTPException) -> tuple[str, int, list[tuple[str, str]]] | Response:
         db.session.rollback()
+        if isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no page to build
+            return current_app.response_class("Unknown host.\n", 400, mimetype="text/plain")
+        # The error's own headers go along (Allow on a 405, Retry-After on a 429).
+        headers = [h for h in error.get_headers() if h[0].lower() != "content-type"]
         if _in_api():
-            headers = [h for h in error.get_headers() if h[0].lower() != "content-type"]
             return problem(error.code or 500, error.description or "", headers)
-        return render_template("errors/http.html", error=error), error.code or 500
+        return render_template("errors/http.html", error=error), error.code or 500, headers
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[str, int] | Response:

@@ -5,6 +5,8 @@ from urllib.parse import unquote_to_bytes, urlsplit
 
 from flask import Flask, Response, abort, current_app, request
 from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import gettext as _
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
@@ -12,6 +14,10 @@ from .content import current_course
 from .content.models import text_in
 from .i18n import LANGUAGE_NAMES, content_locale
 
+# Nothing on a page needs the camera, the microphone, the position or payments.
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+)
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -67,9 +73,23 @@ def init_web(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.is_secure:  # over https (directly, or behind a proxy with LEDA_PROXY_FIX)
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if request.endpoint != "static":
             # Pages may show personal data: no browser or proxy keeps a copy.
             response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.after_request
+    def title_says_error(response: Response) -> Response:
+        """A page given back with what went wrong (a form's errors, a refused request) says so
+        first in its title, the first thing a screen reader reads of a new page (WCAG 3.3.1)."""
+        page = response.mimetype == "text/html" and not response.is_streamed
+        if 400 <= response.status_code < 500 and page:
+            html = response.get_data(as_text=True)
+            prefix = escape(_("Error:"))
+            response.set_data(html.replace("<title>", f"<title>{prefix} ", 1))
         return response
 
 

@@ -59,3 +59,40 @@ def test_malformed_values_are_a_400_and_reach_no_view(client):
     ]  # fmt: skip
     for method, path, kwargs in cases:
         assert getattr(client, method)(path, **kwargs).status_code == 400, (path, kwargs)
+
+
+def test_over_https_pages_ask_for_https_from_now_on_and_no_device_access(client):
+    plain = client.get("/login")
+    assert "Strict-Transport-Security" not in plain.headers  # http: a header it must not pin
+    secure = client.get("/login", base_url="https://leda.vik.test")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert secure.headers["Permissions-Policy"] == (
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+    )
+
+
+def test_a_wrong_method_is_a_405_that_names_the_allowed_ones(client):
+    response = client.delete("/login", headers={"Accept-Language": "en"})
+    assert response.status_code == 405
+    assert sorted(response.headers["Allow"].split(", ")) == ["GET", "HEAD", "OPTIONS", "POST"]
+    assert "<title>Error: We could not do that – Leda</title>" in response.text
+
+
+def test_only_the_trusted_hosts_are_served_and_redirects_never_name_the_host(database):
+    from tests.conftest import make_app
+
+    app = make_app(database, TRUSTED_HOSTS=["leda.vik.test"])
+    with app.app_context():
+        client = app.test_client()
+        assert client.get("/", base_url="http://evil.test").status_code == 400
+        response = client.get("/", base_url="http://leda.vik.test")
+    assert (response.status_code, response.headers["Location"]) == (302, "/login?next=%2F")
+
+
+def test_a_form_given_back_with_errors_says_so_first_in_its_title(client):
+    response = client.post(
+        "/login", data={"email": "", "password": ""}, headers={"Accept-Language": "nb"}
+    )
+    assert response.status_code == 400
+    assert "<title>Feil: " in response.text
+    assert "<title>Feil: " not in client.get("/login", headers={"Accept-Language": "nb"}).text

@@ -26,3 +26,10 @@ def test_the_dashboard_takes_five_queries_however_much_progress_there_is(client,
     assert "2 of 2 lessons done" in page
     assert "Lessons done, quiz left" in page
     assert page.count('class="follow-up"') == 2
+
+
+def test_the_module_page_counts_the_questions_an_attempt_asks_not_every_variant(client, login):
+    login(make_user(make_org(), locale="en"))
+    page = client.get("/modules/first-steps").text
+    # six questions in three pools of variants: an attempt asks one of each
+    assert "3 questions. You pass with 80 % correct" in page

@@ -1,0 +1,1 @@
+"""Running Leda: health and readiness probes, the deployment doctor, backup and restore."""
