@@ -79,6 +79,14 @@ class QueueCollector(Collector):
 
 
 def init_metrics(app: Flask) -> Metrics:
+    """Refuses to start (RuntimeError) on a PROMETHEUS_MULTIPROC_DIR that is not a folder this
+    process can write to, where every request would otherwise fail to count itself."""
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and not (os.path.isdir(folder) and os.access(folder, os.W_OK | os.X_OK)):
+        raise RuntimeError(
+            f"PROMETHEUS_MULTIPROC_DIR={folder!r} must be an existing folder this user can"
+            " write to (emptied at each start)"
+        )
     metrics = Metrics()
     app.extensions["leda_metrics"] = metrics
     return metrics

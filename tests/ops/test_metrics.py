@@ -11,6 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from app.jobs import huey
@@ -118,6 +119,19 @@ def test_a_queue_that_does_not_answer_is_reported_down(database):
     assert response.status_code == 200
     assert samples(response.text, "leda_job_queue_up") == {(): 0}
     assert samples(response.text, "leda_jobs_waiting") == {}
+
+
+def test_a_multiprocess_folder_that_cannot_be_written_stops_the_start(
+    database, tmp_path, monkeypatch
+):
+    missing = tmp_path / "no-such-folder"
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(missing))
+    with pytest.raises(RuntimeError) as refused:
+        make_app(database)
+    assert str(refused.value) == (
+        f"PROMETHEUS_MULTIPROC_DIR={str(missing)!r} must be an existing folder this user can"
+        " write to (emptied at each start)"
+    )
 
 
 def test_gunicorn_workers_counts_add_up_in_multiprocess_mode(sqlite_template, tmp_path):
