@@ -8,8 +8,9 @@ query string (a people search holds names), and the client's address only when
 ``LEDA_LOG_CLIENT_ADDRESS=1``.
 
 Code logs ids, never names, emails or reflections. As a second line of defence every line is
-scrubbed of anything shaped like an email address and of the values a database error repeats
-(PostgreSQL's ``DETAIL: Key (email)=(…)``), since an exception's message is not ours to choose.
+scrubbed of anything shaped like an email address and of the values an error repeats
+(PostgreSQL's ``DETAIL: Key (email)=(…)``, pydantic's ``input_value=…``), since an exception's
+message is not ours to choose.
 """
 
 import logging
@@ -30,12 +31,15 @@ FORMATS = ("json", "text")
 REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{8,128}")
 EMAIL = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
 DB_DETAIL = re.compile(r"DETAIL:[^\n]*")
+# pydantic's ValidationError repeats what was typed: "[type=…, input_value='Kari', input_type=str]".
+PYDANTIC_INPUT = re.compile(r"input_value=.*?(?=, input_type=)")
 # Their INFO lines hold what ours leave out: the dev server's access line the client's address
 # and the query string, Flask-Limiter's the limited key (an address, an account's hash).
 QUIETED = ("werkzeug", "flask-limiter")
 
 
 def redact(text: str) -> str:
+    text = PYDANTIC_INPUT.sub("input_value=(hidden)", text)
     return DB_DETAIL.sub("DETAIL: (hidden)", EMAIL.sub("(email)", text))
 
 

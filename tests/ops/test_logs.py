@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 
 from app.db import db
@@ -161,6 +162,19 @@ def test_an_error_that_repeats_an_email_is_logged_without_it(database, capsys):
     if database.startswith("postgresql"):
         assert EMAIL in str(raised.value.orig)  # what the line would have held
         assert "DETAIL: (hidden)" in exception
+
+
+def test_a_validation_error_is_logged_without_what_was_typed(database, capsys):
+    class Filters(BaseModel):
+        unit: int
+
+    with pytest.raises(ValidationError) as raised:
+        Filters(unit=f"{GIVEN} {FAMILY}")
+    with running(make_app(database, LEDA_LOG_FORMAT="text")):
+        logging.getLogger("app.errors").error("unhandled error", exc_info=raised.value)
+    text = capsys.readouterr().err
+    assert "[type=int_parsing, input_value=(hidden), input_type=str]" in text
+    assert GIVEN not in text and FAMILY not in text
 
 
 def test_text_lines_name_the_request_too(database, capsys):
