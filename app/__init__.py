@@ -69,6 +69,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         RATELIMIT_KEY_PREFIX=os.environ.get("LEDA_RATELIMIT_PREFIX", "leda"),
         LEDA_BASE_URL=os.environ.get("LEDA_BASE_URL", "http://127.0.0.1:5000"),
         MAX_CONTENT_LENGTH=6 * 1024 * 1024,
+        # Logs (app/ops/logs.py): unset, as the host sets them up; "json" or "text" lines.
+        LEDA_LOG_FORMAT=os.environ.get("LEDA_LOG_FORMAT") or None,
+        LEDA_LOG_LEVEL=os.environ.get("LEDA_LOG_LEVEL") or "INFO",
+        LEDA_LOG_CLIENT_ADDRESS=os.environ.get("LEDA_LOG_CLIENT_ADDRESS", "") == "1",
+        # /metrics answers a scraper with this bearer token; unset, there is no /metrics.
+        LEDA_METRICS_TOKEN=os.environ.get("LEDA_METRICS_TOKEN") or None,
         # The host names this deployment answers to ("leda.vik.kommune.no,leda.vik.no"); any
         # other Host header is a 400. Unset: every host (a demo on a laptop).
         TRUSTED_HOSTS=_list_env("LEDA_TRUSTED_HOSTS"),
@@ -115,12 +121,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from .onboarding import team_views
     from .onboarding import views as onboarding_views
     from .ops import views as ops_views
+    from .ops.observe import init_observability
     from .orgs import views as orgs_views
     from .practice import views as practice_views
     from .quiz import views as quiz_views
     from .reporting import views as reporting_views
     from .web import init_web
 
+    init_observability(app)  # first of the request hooks: a refused request has an id too
     init_web(app)  # first: it registers the URL converters the blueprints use
     auth_views.init_login(app)
     app.register_blueprint(auth_views.bp)

@@ -1,6 +1,5 @@
 """The `leda` console script: Flask's commands (run, shell, routes, db) plus the product's own."""
 
-import logging
 import os
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from werkzeug.serving import is_running_from_reloader
 from . import ROOT, create_app
 from .content import check_content
 from .jobs import huey, start_background_consumer
+from .ops.logs import configure_logging
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -75,7 +75,8 @@ def worker(workers: int) -> None:
     """
     if current_app.config["LEDA_HUEY_IMMEDIATE"]:
         raise click.UsageError("LEDA_HUEY_IMMEDIATE is on: tasks run in process, not here.")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    config = current_app.config
+    configure_logging(config["LEDA_LOG_FORMAT"] or "text", config["LEDA_LOG_LEVEL"])
     huey.create_consumer(workers=workers, worker_type="thread", max_delay=1.0).run()
 
 

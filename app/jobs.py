@@ -13,6 +13,7 @@ only what was committed. Hand work a request causes to the queue with
 import functools
 import logging
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,9 @@ from .files import private_file
 log = logging.getLogger(__name__)
 
 _PENDING = "leda_jobs_after_commit"
+
+# The id of the task this thread is running, for its log lines (app/ops/logs.py); None outside.
+current_task_id: ContextVar[str | None] = ContextVar("leda_task_id", default=None)
 
 
 class LedaHuey(Huey):
@@ -63,6 +67,15 @@ class LedaHuey(Huey):
         if self.app is None:
             raise RuntimeError("the job queue is not bound: create the app first")
         return super().enqueue(task)
+
+    def execute(self, task: Any, timestamp: Any = None) -> Any:
+        """Run ``task`` with its id in :data:`current_task_id`, so every line logged while it
+        runs (huey's own "Executing" and "executed in" too) says which task wrote it."""
+        token = current_task_id.set(task.id)
+        try:
+            return super().execute(task, timestamp)
+        finally:
+            current_task_id.reset(token)
 
 
 huey = LedaHuey()

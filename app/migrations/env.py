@@ -9,9 +9,10 @@ from alembic import context
 # access to the values within the .ini file in use.
 config = context.config
 
-# Interpret the config file for Python logging.
-# This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Interpret the config file for Python logging, unless LEDA_LOG_FORMAT set it up already
+# (app/ops/logs.py): then migrations log as JSON or text lines like the rest.
+if not current_app.config.get("LEDA_LOG_FORMAT"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

@@ -1,1 +1,2 @@
-"""Running Leda: health and readiness probes, the deployment doctor, backup and restore."""
+"""Running Leda: health and readiness probes, logs and metrics, the deployment doctor, backup and
+restore."""
