@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from .figures import FIGURE_FILE, figure_file, svg_problems
 from .lang import (
     MARKED_FIELDS,
+    MARKED_FIELDS_TEXT,
     has_phrases,
     mark_phrases,
     phrase_problems,
@@ -300,9 +301,8 @@ class _Reader:
                 self.problem(
                     file,
                     (*loc, locale),
-                    "[phrase]{lang=…} works in lesson Markdown and a lesson's "
-                    + ", ".join(MARKED_FIELDS)
-                    + "; this text is shown plain",
+                    "[phrase]{lang=…} works in lesson Markdown and a lesson's"
+                    f" {MARKED_FIELDS_TEXT}; this text is shown plain",
                 )
 
     def _markdown_phrases(self, file: str, source: str, locale: str) -> None:

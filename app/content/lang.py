@@ -23,9 +23,10 @@ PHRASE_LANGS = LOCALES
 # The plain-text fields of a lesson (module.yaml lessons[]) whose page shows them as HTML, so
 # a phrase in them may be marked; everywhere else (titles, mails, reports) they are plain text.
 MARKED_FIELDS = ("takeaway", "reflection", "action")
+MARKED_FIELDS_TEXT = "takeaway, reflection and action"
 # An attribute block the plugin did not take: after a space, an image, a link or code (when it
 # sets lang), or after a ] but holding an event handler (which the plugin will not parse).
-_STRAY = re.compile(r"\]\{[^{}\n]*\}|\{[^{}\n]*\blang\s*=[^{}\n]*\}")
+_STRAY = re.compile(r"(?<=\])\{[^{}\n]*\}|\{[^{}\n]*\blang\s*=[^{}\n]*\}")
 
 
 def mark_phrases(md: MarkdownIt) -> MarkdownIt:
