@@ -125,9 +125,8 @@ def _alt_text(image: Token) -> str:
     return _markdown.renderer.renderInlineAsText(image.children or [], _markdown.options, {})
 
 
-def _images(source: str) -> Iterator[tuple[Token, bool, int | None]]:
-    """Every image in a lesson's Markdown, whether it is a figure paragraph, and its line."""
-    tokens = _markdown.parse(source)
+def _images(tokens: list[Token]) -> Iterator[tuple[Token, bool, int | None]]:
+    """Every image in a lesson's parsed Markdown, whether it is a figure paragraph, its line."""
     figures = {id(image) for _, image in _figure_paragraphs(tokens)}
     for token in tokens:
         for child in token.children or []:
@@ -214,6 +213,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.sources: dict[str, str] = {}
         self._nodes: dict[str, yaml.Node | None] = {}
+        self._parsed: dict[str, list[Token]] = {}
 
     def problem(
         self, file: str, loc: tuple[Any, ...], message: str, *, warning: bool = False
@@ -305,8 +305,14 @@ class _Reader:
                     f" {MARKED_FIELDS_TEXT}; this text is shown plain",
                 )
 
+    def _tokens(self, source: str) -> list[Token]:
+        """A lesson's Markdown parsed once for every check that reads it (not for rendering)."""
+        if source not in self._parsed:
+            self._parsed[source] = _markdown.parse(source)
+        return self._parsed[source]
+
     def _markdown_phrases(self, file: str, source: str, locale: str) -> None:
-        for token in _markdown.parse(source):
+        for token in self._tokens(source):
             if token.type == "inline" and token.map:
                 for line, message in phrase_problems(token, locale):
                     self.problems.append(Problem(file, token.map[0] + 1 + line, "", message))
@@ -322,7 +328,7 @@ class _Reader:
         for lesson in module.lessons:
             for locale, source in markdown[lesson.id].items():
                 lesson_file = f"{folder}/lessons/{lesson.id}.{locale}.md"
-                for image, is_figure, line in _images(source):
+                for image, is_figure, line in _images(self._tokens(source)):
                     name = str(image.attrs.get("src", ""))
                     if not is_figure:
                         self.problems.append(
