@@ -6,7 +6,7 @@ from urllib.parse import unquote_to_bytes, urlsplit
 from flask import Flask, Response, abort, current_app, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_babel import gettext as _
-from markupsafe import escape
+from markupsafe import Markup, escape
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Map
 
@@ -49,6 +49,8 @@ def init_web(app: Flask) -> None:
             "format_datetime": format_datetime,
             "this_page": this_page,
             "t": lambda text: text_in(text, locale),
+            # a field rendered to safe HTML at load (a lesson's takeaway_html, …)
+            "t_html": lambda text: Markup(text_in(text, locale)),
         }
 
     @app.before_request

@@ -20,6 +20,16 @@ from markdown_it.token import Token
 from pydantic import BaseModel, ValidationError
 
 from .figures import FIGURE_FILE, figure_file, svg_problems
+from .lang import (
+    MARKED_FIELDS,
+    MARKED_FIELDS_TEXT,
+    has_phrases,
+    mark_phrases,
+    phrase_problems,
+    render_phrases,
+    strip_phrases,
+    text_phrase_problems,
+)
 from .models import (
     DEFAULT_LOCALE,
     LOCALES,
@@ -42,7 +52,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TOP_HEADING = re.compile(r"^# ", re.MULTILINE)
 # Where a lesson's scene stops for its check; the rest is shown once the check is answered.
 CHECK_MARKER = re.compile(r"^<!-- check -->[ \t]*$", re.MULTILINE)
-_markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+# Phrases may be marked with their language, [statsforvalteren]{lang=nb} (see app.content.lang).
+_markdown = mark_phrases(
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": True})
+)
 # Answer cues: in at most this percent of a module's choice questions may the right option be
 # the longest, and the true/false keys are "true" in this range of percents (both inclusive).
 MAX_LONGEST_RIGHT = 40
@@ -112,9 +125,8 @@ def _alt_text(image: Token) -> str:
     return _markdown.renderer.renderInlineAsText(image.children or [], _markdown.options, {})
 
 
-def _images(source: str) -> Iterator[tuple[Token, bool, int | None]]:
-    """Every image in a lesson's Markdown, whether it is a figure paragraph, and its line."""
-    tokens = _markdown.parse(source)
+def _images(tokens: list[Token]) -> Iterator[tuple[Token, bool, int | None]]:
+    """Every image in a lesson's parsed Markdown, whether it is a figure paragraph, its line."""
     figures = {id(image) for _, image in _figure_paragraphs(tokens)}
     for token in tokens:
         for child in token.children or []:
@@ -126,6 +138,8 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
     """The one entry point: the course under ``root`` and its warnings, or None and all problems."""
     reader = _Reader(root)
     course_file = reader.parse("course/course.yaml", CourseFile)
+    if course_file:
+        reader.phrases("course/course.yaml", course_file)
     modules: list[
         tuple[str, ModuleFile, QuizFile, dict[str, dict[str, str]], dict[str, bytes]]
     ] = []
@@ -136,6 +150,12 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
             continue
         module_file = reader.parse(f"{folder}/module.yaml", ModuleFile)
         quiz_file = reader.parse(f"{folder}/quiz.yaml", QuizFile)
+        for file, model in (
+            (f"{folder}/module.yaml", module_file),
+            (f"{folder}/quiz.yaml", quiz_file),
+        ):
+            if model:
+                reader.phrases(file, model)
         if module_file and quiz_file:
             markdown = reader.lesson_markdown(folder, module_file, course_file.locales)
             figures = reader.figures(folder, module_file, markdown)
@@ -168,10 +188,16 @@ def check_content(root: Path) -> tuple[Course | None, list[Problem]]:
 
 
 def _lesson(lesson: LessonFile, markdown: dict[str, str]) -> Lesson:
-    """The lesson with its Markdown rendered; a lesson with a check is cut at its marker."""
+    """The lesson with its Markdown rendered; a lesson with a check is cut at its marker. Its
+    takeaway, reflection and action come as plain text and as HTML with their marked phrases."""
     parts = {locale: CHECK_MARKER.split(source, maxsplit=1) for locale, source in markdown.items()}
+    fields = lesson.model_dump()
+    for name in MARKED_FIELDS:
+        text = fields[name]
+        fields[name] = {locale: strip_phrases(s) for locale, s in text.items()}
+        fields[f"{name}_html"] = {locale: render_phrases(s) for locale, s in text.items()}
     return Lesson(
-        **lesson.model_dump(),
+        **fields,
         body={locale: render_markdown(p[0], locale) for locale, p in parts.items()},
         body_after=(
             {locale: render_markdown(p[1], locale) for locale, p in parts.items()}
@@ -187,6 +213,7 @@ class _Reader:
         self.problems: list[Problem] = []
         self.sources: dict[str, str] = {}
         self._nodes: dict[str, yaml.Node | None] = {}
+        self._parsed: dict[str, list[Token]] = {}
 
     def problem(
         self, file: str, loc: tuple[Any, ...], message: str, *, warning: bool = False
@@ -235,6 +262,7 @@ class _Reader:
                 if path.is_file():
                     source = path.read_text(encoding="utf-8")
                     markdown[lesson.id][locale] = source
+                    self._markdown_phrases(f"{folder}/lessons/{path.name}", source, locale)
                     if _TOP_HEADING.search(source):
                         self.problems.append(
                             Problem(
@@ -259,6 +287,36 @@ class _Reader:
                 )
         return markdown
 
+    def phrases(self, file: str, model: BaseModel) -> None:
+        """Marked phrases in a YAML file's texts: checked where the page shows them as HTML (a
+        lesson's takeaway, reflection and action), refused everywhere else."""
+        for loc, locale, text in _texts(model.model_dump()):
+            is_lesson_field = (
+                file.endswith("/module.yaml") and loc[0] == "lessons" and len(loc) == 3
+            )
+            if is_lesson_field and loc[2] in MARKED_FIELDS:
+                for message in text_phrase_problems(text, locale):
+                    self.problem(file, (*loc, locale), message)
+            elif has_phrases(text):
+                self.problem(
+                    file,
+                    (*loc, locale),
+                    "[phrase]{lang=…} works in lesson Markdown and a lesson's"
+                    f" {MARKED_FIELDS_TEXT}; this text is shown plain",
+                )
+
+    def _tokens(self, source: str) -> list[Token]:
+        """A lesson's Markdown parsed once for every check that reads it (not for rendering)."""
+        if source not in self._parsed:
+            self._parsed[source] = _markdown.parse(source)
+        return self._parsed[source]
+
+    def _markdown_phrases(self, file: str, source: str, locale: str) -> None:
+        for token in self._tokens(source):
+            if token.type == "inline" and token.map:
+                for line, message in phrase_problems(token, locale):
+                    self.problems.append(Problem(file, token.map[0] + 1 + line, "", message))
+
     def figures(
         self, folder: str, module: ModuleFile, markdown: dict[str, dict[str, str]]
     ) -> dict[str, bytes]:
@@ -270,7 +328,7 @@ class _Reader:
         for lesson in module.lessons:
             for locale, source in markdown[lesson.id].items():
                 lesson_file = f"{folder}/lessons/{lesson.id}.{locale}.md"
-                for image, is_figure, line in _images(source):
+                for image, is_figure, line in _images(self._tokens(source)):
                     name = str(image.attrs.get("src", ""))
                     if not is_figure:
                         self.problems.append(
@@ -546,6 +604,19 @@ def _missing_locales(
     elif isinstance(value, list):
         for i, item in enumerate(value):
             yield from _missing_locales(item, locales, (*loc, i))
+
+
+def _texts(value: Any, loc: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], str, str]]:
+    """Every text in a dumped model, as its location, locale and string."""
+    if isinstance(value, dict):
+        if "nb" in value and set(value) <= set(LOCALES):
+            yield from ((loc, locale, text) for locale, text in value.items())
+        else:
+            for key, item in value.items():
+                yield from _texts(item, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*loc, i))
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

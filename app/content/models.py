@@ -178,6 +178,11 @@ class QuizFile(Frozen):
 class Lesson(LessonFile):
     body: Text  # safe HTML rendered from the lesson's Markdown (up to the check, if it has one)
     body_after: Text | None = None  # the rest of the scene, shown once the check is answered
+    # the takeaway, reflection and action as safe HTML, their marked phrases in their language
+    # (the plain fields hold the same text without the marking, for mails, reports and titles)
+    takeaway_html: Text
+    reflection_html: Text
+    action_html: Text
 
 
 class Module(ModuleFile):

@@ -363,6 +363,7 @@ def package_files(
         "standard": scorm.key,
         "locale": locale,
         "t": lambda text: text_in(text, locale),
+        "t_html": lambda text: Markup(text_in(text, locale)),
         "objective_id": objective_id,
     }
     page = (

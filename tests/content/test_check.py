@@ -215,3 +215,39 @@ def test_the_shipped_course_is_valid():
         "relational-competence",
         "self-care",
     ]
+
+
+def test_a_phrase_marked_nb_sv_or_en_renders_as_a_span_with_its_lang(tmp_path):
+    root = shutil.copytree(HERE / "valid", tmp_path / "content")
+    lessons = root / "modules/first-steps/lessons"
+    for locale in ("nb", "en"):  # their lessons no longer show the figure
+        (root / f"modules/first-steps/figures/steps.{locale}.svg").unlink()
+    (lessons / "welcome.en.md").write_text(
+        "The county governor (*[statsforvalteren]{lang=nb}*) and a\n"
+        '[vårdcentral]{lang="sv"}; [<b>]{lang=nb} stays text.\n',
+        encoding="utf-8",
+    )
+    (lessons / "welcome.nb.md").write_text(
+        "En [vårdcentral]{lang=sv} og [*coaching*]{lang=en}.\n", encoding="utf-8"
+    )
+    module_yaml = root / "modules/first-steps/module.yaml"
+    text = module_yaml.read_text(encoding="utf-8").replace(
+        "en: Write down one goal.", "en: Write down one [mål]{lang=nb} & <one> more."
+    )
+    module_yaml.write_text(text, encoding="utf-8")
+    course, problems = check_content(root)
+    assert problems == []
+    welcome = course.modules[0].lessons[0]
+    assert welcome.body["en"] == (
+        '<p>The county governor (<em><span lang="nb">statsforvalteren</span></em>) and a\n'
+        '<span lang="sv">vårdcentral</span>; <span lang="nb">&lt;b&gt;</span> stays text.</p>'
+    )
+    assert welcome.body["nb"] == (
+        '<p>En <span lang="sv">vårdcentral</span> og <span lang="en"><em>coaching</em></span>.</p>'
+    )
+    # the plain field for mails, reports and titles; the HTML for the pages that show it
+    assert welcome.action["en"] == "Write down one mål & <one> more."
+    assert welcome.action_html["en"] == (
+        'Write down one <span lang="nb">mål</span> &amp; &lt;one&gt; more.'
+    )
+    assert (welcome.action["nb"], welcome.action_html["nb"]) == ("Skriv ned ett mål.",) * 2

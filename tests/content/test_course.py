@@ -1,9 +1,11 @@
 """The shipped course meets the editorial rules of the course issue, in every locale."""
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from app.content import check_content
 from app.content.models import LOCALES
@@ -106,3 +108,83 @@ def test_the_multiple_choice_instruction_is_left_to_the_page(module):
         for locale, prompt in q.prompt.items()
         if instruction.search(prompt)
     ] == []
+
+
+# Norwegian and Swedish terms the course uses (their stems: an inflected form matches too). In
+# a text of another language each must be marked with its own, [statsforvalteren]{lang=nb}, so
+# a screen reader says it in that language (WCAG 3.1.2); a field that cannot mark a phrase
+# (see app.content.lang) must not use one. Add a term here when a lesson starts using it; one
+# both languages spell alike (rehabiliteringsansvar) cannot be told apart and is left out.
+TERMS = {
+    "nb": (
+        "statsforvalter", "kommunedirektør", "formannskap", "kommunestyre", "tillitsvalgt",
+        "verneombud", "kontrollutvalg", "fylkeskommune", "arbeidsmiljølov", "forvaltningslov",
+        "kommunelov", "offentleglov", "enkeltvedtak", "forsvarlighet", "inhabilitet",
+        "barnehage", "bedriftshelsetjeneste", "hovedavtal", "IA-avtal", "sivilombud",
+        "medarbeiderskap", "likeverdige tjenester", "ledende stilling", "veiledning",
+        "skapende spenningsfelt", "guide til god ledelse",
+    ),
+    "sv": (
+        "vårdcentral", "nämnd", "sjukvårdsnämnd", "lex Sarah", "lex Maria", "tjänsteskrivelse",
+        "offentlighetsprincip", "meddelarfrihet", "medborgardialog", "medbestämmandelag",
+        "likvärdig service", "jäv", "handledning", "elevhälsa", "arbetstidslag",
+        "arbetsmiljölag", "Sveriges Kommuner och Regioner", "Försäkringskassan",
+        "företagshälsovård", "fullmäktige", "skyddsombud",
+    ),
+}  # fmt: skip
+_SPAN = re.compile(r'<span lang="([a-z]+)">(.*?)</span>', re.DOTALL)
+
+
+def _term_langs(text: str) -> set[tuple[str, str]]:
+    """(language, term) of every known term in a text, a line break counting as a space."""
+    text = re.sub(r"\s+", " ", text)
+    return {
+        (lang, term)
+        for lang, terms in TERMS.items()
+        for term in terms
+        if re.search(rf"(?<!\w){re.escape(term)}", text, re.IGNORECASE)
+    }
+
+
+def _texts(value: object, path: str = "") -> Iterator[tuple[str, dict[str, str]]]:
+    """Every text of the loaded course as it is shown on a page: lesson bodies, and a field
+    rendered with its marked phrases (takeaway_html) instead of its plain twin (takeaway)."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        for name in fields:
+            if f"{name}_html" not in fields:
+                yield from _texts(getattr(value, name), f"{path}.{name}")
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, f"{path}[{getattr(item, 'id', i)}]")
+    elif isinstance(value, dict) and "nb" in value and set(value) <= set(LOCALES):
+        yield path, value
+
+
+def test_no_norwegian_or_swedish_term_goes_unmarked_in_a_text_of_another_language():
+    unmarked, mislabelled = [], []
+    for path, text in _texts(COURSE):
+        for locale, value in text.items():
+            for lang, inner in _SPAN.findall(value):
+                mislabelled += [
+                    (path, locale, lang, term) for t, term in _term_langs(inner) if t != lang
+                ]
+            rest = _SPAN.sub(" ", value)
+            unmarked += [(path, locale, term) for lang, term in _term_langs(rest) if lang != locale]
+    assert sorted(unmarked) == []
+    assert sorted(mislabelled) == []
+
+
+def test_the_english_lessons_mark_their_terms_and_the_page_language_is_left_alone():
+    lesson = COURSE.module("democratic-leadership").lesson("openness-and-scrutiny")
+    scene = lesson.body["en"] + lesson.body_after["en"]
+    assert _SPAN.findall(scene) == [
+        ("nb", "offentleglova"),
+        ("sv", "offentlighetsprincipen"),
+        ("nb", "Sivilombudet"),
+        ("nb", "kontrollutvalget"),
+        ("nb", "statsforvalteren"),
+    ]
+    assert "<span" not in lesson.body["nb"] + lesson.body_after["nb"]
+    action = COURSE.module("self-care").lessons[4].action_html["en"]
+    assert _SPAN.findall(action) == [("nb", "bedriftshelsetjeneste"), ("sv", "företagshälsovård")]
