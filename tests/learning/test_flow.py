@@ -217,3 +217,13 @@ def test_unknown_module_and_lesson_are_404_pages_in_the_users_language(client, l
 def test_scorm_12_status_is_passed_only_when_read_and_passed(completion, success, lesson_status):
     registration = Registration(completion_status=completion, success_status=success)
     assert registration.lesson_status == lesson_status
+
+
+def test_a_lesson_asks_for_the_reflection_before_the_action_to_try(client, login):
+    """Reflect first, then decide what to try (the pedagogy review's page order)."""
+    login(make_user(make_org(), locale="en"))
+    page = client.get("/modules/first-steps/lessons/welcome").text
+    headings = [h for h in ("Key takeaway", "Reflect", "Try this at work") if f">{h}</h2>" in page]
+    assert headings == ["Key takeaway", "Reflect", "Try this at work"]
+    assert page.index(">Key takeaway</h2>") < page.index(">Reflect</h2>")
+    assert page.index(">Reflect</h2>") < page.index(">Try this at work</h2>")
