@@ -1,8 +1,10 @@
 """WCAG 2.1 AA checks by axe-core (tests/vendor/) on every learner page, on a phone and a laptop."""
 
+import io
 import re
 
 import pytest
+from PIL import Image  # Pillow comes with reportlab
 
 from app.content import check_content
 from tests.browser.conftest import ROOT, log_in
@@ -412,3 +414,59 @@ def test_long_words_wrap_at_320_px_in_every_locale(browser, live_demo, locale): 
     context.close()
     assert (wide, widened, hyphens) == ({}, {}, "auto")
 
+
+def painted(page, colour: str) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """The colour a square of the system colour ``colour`` shows on the page, as RGB."""
+    page.evaluate(
+        """colour => { const probe = document.body.appendChild(document.createElement('div'));
+           probe.id = 'colour-probe';
+           Object.assign(probe.style, {forcedColorAdjust: 'none', backgroundColor: colour,
+                                       width: '8px', height: '8px'}); }""",
+        colour,
+    )
+    probe = page.locator("#colour-probe")
+    image = Image.open(io.BytesIO(probe.screenshot())).convert("RGB")
+    probe.evaluate("probe => probe.remove()")
+    return image.getpixel((4, 4))
+
+
+def test_progress_bars_draw_in_forced_colours(browser, live_demo):  # noqa: F811
+    """Windows high contrast paints every background Canvas; the bars once drew empty there.
+    Each part-done bar (the course's, a module's): the done part Highlight, the rest Canvas."""
+    base, _module = live_demo
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.emulate_media(forced_colors="active")
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill("learner@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-learner-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    # The system colours as this browser paints them (its Highlight is translucent).
+    canvas, highlight = (painted(page, colour) for colour in ("Canvas", "Highlight"))
+    assert canvas != highlight
+    # One lesson read of a module not yet begun (the second): its bars are part done too.
+    module = check_content(ROOT)[0].modules[1]
+    page.goto(f"{base}/modules/{module.id}/lessons/{module.lessons[0].id}")
+    page.locator(".lesson-nav button[type=submit]").click()
+    page.wait_for_url(f"{base}/modules/{module.id}/lessons/{module.lessons[1].id}")
+    drawn = {}
+    for path in ["/", f"/modules/{module.id}"]:
+        page.goto(base + path)
+        for n, bar in enumerate(page.locator("progress").all()):
+            share = bar.evaluate("bar => bar.value / bar.max")
+            if not 0 < share < 1:
+                continue
+            assert bar.evaluate("bar => getComputedStyle(bar).forcedColorAdjust") == "none"
+            image = Image.open(io.BytesIO(bar.screenshot())).convert("RGB")
+            width, height = image.size
+            done = image.getpixel((int(width * share / 2), height // 2))
+            left = image.getpixel((int(width * (1 + share) / 2), height // 2))
+            drawn[f"{path} {n}"] = (done, left)
+    context.close()
+    # The dashboard's bars: the course's, then one per module.
+    assert drawn == {
+        "/ 0": (highlight, canvas),
+        "/ 2": (highlight, canvas),
+        f"/modules/{module.id} 0": (highlight, canvas),
+    }
