@@ -146,6 +146,9 @@ UI_MESSAGES: dict[str, str] = {
     "submit": N_("Submit answers"),
     "needs_script": N_("The quiz needs JavaScript to be scored."),
     "unanswered": N_("Answer every question before you submit."),
+    # the summary's count, and the message beside each question left unanswered (WCAG 3.3.1)
+    "unanswered_count": N_("Questions not answered: %(count)s of %(total)s."),
+    "answer_this": N_("Answer this question."),
     "passed": N_("Passed."),
     "failed": N_("Not passed yet."),
     "score": N_(

@@ -1,9 +1,12 @@
 """WCAG 2.1 AA checks by axe-core (tests/vendor/) on every learner page, on a phone and a laptop."""
 
+import io
 import re
 
 import pytest
+from PIL import Image  # Pillow comes with reportlab
 
+from app.content import check_content
 from tests.browser.conftest import ROOT, log_in
 from tests.browser.test_learner import asked, live_demo  # noqa: F401  (fixture)
 
@@ -336,3 +339,134 @@ def test_hr_pages_have_no_wcag_violations(browser, live_demo, width):  # noqa: F
     check("reports with a report listed")
     context.close()
     assert {name: v for name, v in found.items() if v} == {}
+
+
+# The issue's word: in a list item of a result page's card it made the page 325 px wide.
+LONG_WORD = "kommunikationsavdelningen."
+# Each element with text of its own gets the word appended, one at a time; those that then
+# widen the page (tables scroll in their .table-wrap, as 1.4.10 allows).
+WIDENED_BY_A_LONG_WORD = """word => [...document.querySelectorAll('body *')]
+    .filter(e => !e.closest('.table-wrap, .visually-hidden, script, style, noscript')
+        && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .flatMap(e => {
+        const text = document.createTextNode(' ' + word);
+        e.appendChild(text);
+        const width = document.documentElement.scrollWidth;
+        text.remove();
+        return width > 320 ? [`${e.tagName.toLowerCase()}.${e.className}: ${width}`] : [];
+    })"""
+
+
+@pytest.mark.parametrize("locale", ["nb", "sv", "en"])
+def test_long_words_wrap_at_320_px_in_every_locale(browser, live_demo, locale):  # noqa: F811
+    """WCAG 1.4.10: one long compound word once widened pages (the heading
+    "Relasjonskompetanse" made its module's pages 331 px wide). On every page of every module,
+    failed and passed, neither the page's own words nor the issue's Swedish word added to any
+    of its texts may make a 320 px phone scroll sideways."""
+    base, _module = live_demo
+    context = browser.new_context(viewport={"width": 320, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/login")
+    page.get_by_role(
+        "button", name={"nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}[locale]
+    ).click()
+    page.locator("input[name=email]").fill("learner@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-learner-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    wide: dict[str, int] = {}
+    widened: dict[str, list[str]] = {}
+
+    def measure(name: str) -> None:
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.documentElement.lang") == locale, name
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide[name] = width
+        elif found := page.evaluate(WIDENED_BY_A_LONG_WORD, LONG_WORD):
+            widened[name] = found
+
+    measure("dashboard")
+    # Hyphenated where the browser has the page language's dictionary (Debian's chromium has
+    # none, so here a word breaks at the edge instead).
+    hyphens = page.evaluate("getComputedStyle(document.querySelector('h1')).hyphens")
+    for module in check_content(ROOT)[0].modules:
+        page.goto(f"{base}/modules/{module.id}")
+        measure(module.id)
+        for lesson in module.lessons:
+            page.goto(f"{base}/modules/{module.id}/lessons/{lesson.id}")
+            measure(f"{module.id}/{lesson.id}")
+        for outcome in ("failed", "passed"):
+            page.goto(f"{base}/modules/{module.id}/quiz")
+            measure(f"{module.id}/quiz")
+            for question in asked(page, module):
+                chosen = sorted(question.correct_ids)
+                if outcome == "failed":
+                    chosen = [next(o.id for o in question.options if not o.correct)]
+                for option_id in chosen:
+                    page.locator(f"input[name='q-{question.id}'][value='{option_id}']").check()
+            page.locator("form.quiz button[type=submit]").click()
+            page.wait_for_url(re.compile(r".*/attempts/\d+"))
+            measure(f"{module.id}/result, {outcome}")
+        page.goto(f"{base}/modules/{module.id}/card")
+        measure(f"{module.id}/card")
+    context.close()
+    assert (wide, widened, hyphens) == ({}, {}, "auto")
+
+
+def painted(page, colour: str) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]
+    """The colour a square of the system colour ``colour`` shows on the page, as RGB."""
+    page.evaluate(
+        """colour => { const probe = document.body.appendChild(document.createElement('div'));
+           probe.id = 'colour-probe';
+           Object.assign(probe.style, {forcedColorAdjust: 'none', backgroundColor: colour,
+                                       width: '8px', height: '8px'}); }""",
+        colour,
+    )
+    probe = page.locator("#colour-probe")
+    image = Image.open(io.BytesIO(probe.screenshot())).convert("RGB")
+    probe.evaluate("probe => probe.remove()")
+    return image.getpixel((4, 4))
+
+
+def test_progress_bars_draw_in_forced_colours(browser, live_demo):  # noqa: F811
+    """Windows high contrast paints every background Canvas; the bars once drew empty there.
+    Each part-done bar (the course's, a module's): the done part Highlight, the rest Canvas."""
+    base, _module = live_demo
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.emulate_media(forced_colors="active")
+    page.goto(f"{base}/login")
+    page.locator("input[name=email]").fill("learner@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-learner-2026")
+    page.locator("form.card button[type=submit]").click()
+    page.wait_for_url(f"{base}/")
+    # The system colours as this browser paints them (its Highlight is translucent).
+    canvas, highlight = (painted(page, colour) for colour in ("Canvas", "Highlight"))
+    assert canvas != highlight
+    # One lesson read of a module not yet begun (the second): its bars are part done too.
+    module = check_content(ROOT)[0].modules[1]
+    page.goto(f"{base}/modules/{module.id}/lessons/{module.lessons[0].id}")
+    page.locator(".lesson-nav button[type=submit]").click()
+    page.wait_for_url(f"{base}/modules/{module.id}/lessons/{module.lessons[1].id}")
+    drawn = {}
+    for path in ["/", f"/modules/{module.id}"]:
+        page.goto(base + path)
+        for n, bar in enumerate(page.locator("progress").all()):
+            share = bar.evaluate("bar => bar.value / bar.max")
+            if not 0 < share < 1:
+                continue
+            assert bar.evaluate("bar => getComputedStyle(bar).forcedColorAdjust") == "none"
+            image = Image.open(io.BytesIO(bar.screenshot())).convert("RGB")
+            width, height = image.size
+            done = image.getpixel((int(width * share / 2), height // 2))
+            left = image.getpixel((int(width * (1 + share) / 2), height // 2))
+            drawn[f"{path} {n}"] = (done, left)
+    context.close()
+    # The dashboard's bars: the course's, then one per module.
+    assert drawn == {
+        "/ 0": (highlight, canvas),
+        "/ 2": (highlight, canvas),
+        f"/modules/{module.id} 0": (highlight, canvas),
+    }

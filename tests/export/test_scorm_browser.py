@@ -544,6 +544,9 @@ def test_scorm_12_learner_reads_fails_then_passes(
     assert cmi(page)["core"]["lesson_status"] == "incomplete"
     assert cmi(page)["core"]["score"] == {"raw": "75", "min": "0", "max": "100"}
     assert cmi(page)["objectives"] == {"0": objective_12("first_steps", "incomplete", "75")}
+    # The verdict is where focus lands, so it is read out; "Try again" is the next stop.
+    expect(sco.locator("#first-steps_quiz .scorm-status")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(sco.locator("#first-steps_quiz .quiz-retry")).to_be_focused()
     sco.locator("#first-steps_quiz .quiz-retry").click()
     page.clock.set_fixed_time(START + timedelta(seconds=60))
@@ -631,6 +634,65 @@ def test_scorm_2004_learner_reads_fails_then_passes(
         ],
     )
     assert page.evaluate("lmsErrors") == []
+
+
+# The message beside a question left unanswered, from the app's catalogs.
+ANSWER_THIS = {
+    "nb": "Svar på dette spørsmålet.",
+    "sv": "Svara på den här frågan.",
+    "en": "Answer this question.",
+}
+
+
+def unanswered_marks(sco: FrameLocator, module_id: str) -> list[list[Any]]:
+    """Per question shown: [its unanswered message visible, its fieldset's aria-describedby]."""
+    return sco.locator(f"#{module_id}_quiz .question:not([hidden])").evaluate_all(
+        """questions => questions.map(q => [q.querySelector(".scorm-unanswered").checkVisibility(),
+            q.querySelector("fieldset").getAttribute("aria-describedby")])"""
+    )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_unanswered_questions_say_so_in_words_and_the_verdict_is_announced(
+    page: Page, site: Site, published: dict, course: Course, locale: str
+) -> None:
+    """WCAG 3.3.1 and 4.1.3: each question left unanswered says so in text tied to it, the
+    summary counts them, and the status region is in the page before anything fills it."""
+    module = course.modules[0]
+    sco = launch(page, site, "1.2", published[("1.2", locale)])
+    open_module(sco, module.id)
+    sco.locator(f".scorm-contents a[href='#{module.id}_quiz']").click()
+    expect_view(sco, f"{module.id}_quiz")
+    quiz = sco.locator(f"#{module.id}_quiz")
+    status = quiz.locator(".scorm-status")
+    # A live region's news is read out only if the region was there before: empty, not gone.
+    assert status.evaluate("s => [s.textContent, getComputedStyle(s).display]") == ["", "block"]
+    asked = list(shown(sco, module.id))
+    ids = [f"{module.id}_q_{question_id}_unanswered" for question_id in asked]
+    assert unanswered_marks(sco, module.id) == [[False, None]] * 3
+
+    first = module.question(asked[0])
+    sco.locator(f"#{module.id}_q_{first.id}_{first.options[0].id}").check()
+    quiz.locator(".quiz-submit").click()
+    expect(status).to_have_text(
+        f"{ui_text('unanswered', locale)} {ui_text('unanswered_count', locale, count=2, total=3)}"
+    )
+    assert unanswered_marks(sco, module.id) == [[False, None], [True, ids[1]], [True, ids[2]]]
+    fieldsets = quiz.locator(".question:not([hidden]) fieldset")
+    expect(fieldsets.nth(0)).to_have_accessible_description("")
+    expect(fieldsets.nth(1)).to_have_accessible_description(ANSWER_THIS[locale])
+    expect(fieldsets.nth(2)).to_have_accessible_description(ANSWER_THIS[locale])
+    expect(quiz.locator(".question:not([hidden]) .scorm-unanswered").nth(1)).to_have_text(
+        ANSWER_THIS[locale]
+    )
+    expect(quiz.locator(".question:not([hidden])").nth(1).locator("input").first).to_be_focused()
+
+    assert answer(sco, module, FAILING) == FAILED_TEXT[locale]
+    assert unanswered_marks(sco, module.id) == [[False, None]] * 3
+    expect(status).to_be_focused()
+    retry(sco, module.id)
+    assert unanswered_marks(sco, module.id) == [[False, None]] * 3
+    assert status.evaluate("s => [s.textContent, getComputedStyle(s).display]") == ["", "block"]
 
 
 # --- drawing from pools, shuffling, the sealed key ----------------------------------------
@@ -1125,7 +1187,11 @@ def test_without_an_lms_the_page_reads_and_scores_and_says_nothing_is_recorded(
         assert accessibility_violations(page) == [], view
     quiz = page.locator(f"#{module.id}_quiz")
     quiz.locator(".quiz-submit").click()
-    expect(quiz.locator(".scorm-status")).to_have_text(ui_text("unanswered", "sv"))
+    expect(quiz.locator(".scorm-status")).to_have_text(
+        "Svara på alla frågor innan du skickar in. "
+        + ui_text("unanswered_count", "sv", count=3, total=3)
+    )
+    assert accessibility_violations(page) == [], "quiz with unanswered questions"
     assert answer(page, module, PASSING) == PASSED_TEXT["sv"]
     expect(quiz.locator(".scorm-status")).to_be_focused()
     assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -269,6 +269,8 @@
         type: element.getAttribute("data-type"),
         points: Number(element.getAttribute("data-points")),
         key: element.getAttribute("data-key"),
+        fieldset: element.querySelector("fieldset"),
+        unansweredMessage: element.querySelector(".scorm-unanswered"),
         optionList: element.querySelector("fieldset ul"),
         feedbackList: element.querySelector(".feedback-list"),
       };
@@ -553,9 +555,16 @@
     var unanswered = module.drawn.filter(function (question) {
       return !question.element.querySelector("input:checked");
     });
+    markUnanswered(module, unanswered);
     if (unanswered.length) {
       module.statusRegion.className = "scorm-status result result-failed";
-      module.statusRegion.textContent = form.getAttribute("data-unanswered");
+      module.statusRegion.textContent =
+        form.getAttribute("data-unanswered") +
+        " " +
+        fill(form.getAttribute("data-unanswered-count"), {
+          count: unanswered.length,
+          total: module.drawn.length,
+        });
       unanswered[0].element.querySelector("input").focus();
       return;
     }
@@ -606,7 +615,19 @@
     showResult(module, points, passed);
     module.submitButton.hidden = true;
     module.retryButton.hidden = passed;
-    (passed ? module.statusRegion : module.retryButton).focus();
+    // The verdict, passed or not, is where the learner lands; "Try again" is the next stop.
+    module.statusRegion.focus();
+  }
+
+  /* Each question of the attempt says in words whether it still wants an answer (WCAG 3.3.1),
+     the message tied to its fieldset only while shown. */
+  function markUnanswered(module, unanswered) {
+    module.drawn.forEach(function (question) {
+      var isUnanswered = unanswered.indexOf(question) >= 0;
+      question.unansweredMessage.hidden = !isUnanswered;
+      if (isUnanswered) question.fieldset.setAttribute("aria-describedby", question.unansweredMessage.id);
+      else question.fieldset.removeAttribute("aria-describedby");
+    });
   }
 
   function showResult(module, points, passed) {
@@ -660,6 +681,7 @@
     all(module.form, ".scorm-rightness, .scorm-option-feedback").forEach(function (text) {
       text.textContent = "";
     });
+    markUnanswered(module, []);
     draw(module);
     module.statusRegion.className = "scorm-status";
     module.statusRegion.textContent = "";
