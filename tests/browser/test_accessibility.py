@@ -53,7 +53,8 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
 
     page.goto(f"{base}/login")
     check("login")
-    page.locator("form.card button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form.card button[type=submit]").click()
     check("login with errors")
     page.locator("input[name=email]").fill("learner@demo.leda.test")
     page.locator("input[name=password]").fill("demo-learner-2026")
@@ -64,11 +65,13 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     page.locator("section.refresher-card a.button").click()
     page.wait_for_url(re.compile(r".*/refreshers/\d+"))
     check("refresher")
-    page.locator("form.quiz button[type=submit]").click()
+    with page.expect_navigation():  # each submit: the page it loads, not the one it leaves
+        page.locator("form.quiz button[type=submit]").click()
     check("refresher with errors")
     for fieldset in page.locator("form.quiz fieldset.choices:not(.sureness)").all():
         fieldset.locator("input").first.check()
-    page.locator("form.quiz button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form.quiz button[type=submit]").click()
     check("refresher result")
     page.goto(f"{base}/modules/{module.id}")
     check("module")
@@ -97,7 +100,8 @@ def test_learner_pages_have_no_wcag_violations(browser, live_demo, width):  # no
     check("follow-up answered")
     page.goto(f"{base}/modules/{module.id}/quiz")
     check("quiz")
-    page.locator("form.quiz button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form.quiz button[type=submit]").click()
     check("quiz with errors")
     for question in asked(page, module):
         for option_id in sorted(question.correct_ids):
