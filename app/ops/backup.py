@@ -144,40 +144,42 @@ def restore(url: str, found: Backup) -> None:
     if found.kind == Kind.SQLITE:
         _sqlite_restore(found.path, _sqlite_path(url))
         return
+    _pg_restore(url, found.path)
+
+
+def _pg_restore(url: str, path: Path) -> None:
+    """pg_restore's statements run by psql inside our own transaction, after DROP_EVERYTHING.
+    COMMIT is sent only once pg_restore has finished well: if it stops partway (a damaged
+    archive), psql reaches the end of its input with the transaction open, and PostgreSQL rolls
+    it back when psql disconnects. (psql's --single-transaction would commit whatever it got.)"""
     conninfo, env = libpq_connection(url)
-    with tempfile.TemporaryFile() as errors:
-        psql = subprocess.Popen(
-            [
-                "psql",
-                "--no-psqlrc",
-                "--quiet",
-                "--single-transaction",
-                "--set=ON_ERROR_STOP=1",
-                "--file=-",
-                f"--dbname={conninfo}",
-            ],
+    restore = _tool(["pg_restore", "--clean", "--if-exists", "--no-owner", "--file=-", str(path)])
+    psql = _tool(["psql", "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1", "--file=-"])
+    with tempfile.TemporaryFile() as psql_errors, tempfile.TemporaryFile() as restore_errors:
+        applying = subprocess.Popen(
+            [*psql, f"--dbname={conninfo}"],
             stdin=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
-            stderr=errors,
+            stderr=psql_errors,
             env=env,
         )
-        assert psql.stdin is not None
-        with psql.stdin:
-            psql.stdin.write(DROP_EVERYTHING.encode())
-            psql.stdin.flush()
-            pg_restore = subprocess.Popen(
-                _tool(["pg_restore", "--clean", "--if-exists", "--no-owner", "--file=-"])
-                + [str(found.path)],
-                stdout=psql.stdin,
-                stderr=errors,
-                env=env,
-            )
-        pg_restore.wait()
-        psql.wait()
-        if psql.returncode or pg_restore.returncode:
-            errors.seek(0)
+        assert applying.stdin is not None
+        written = False
+        try:
+            with applying.stdin:
+                applying.stdin.write(DROP_EVERYTHING.encode())
+                applying.stdin.flush()
+                run = subprocess.run(restore, stdout=applying.stdin, stderr=restore_errors, env=env)
+                if run.returncode == 0:
+                    applying.stdin.write(b"COMMIT;\n")
+                    written = True
+        except BrokenPipeError:  # psql stopped at an error, and says which
+            written = False
+        if applying.wait() or not written:
+            failed = psql_errors if applying.returncode else restore_errors
+            failed.seek(0)
             raise BackupRefused(
-                f"The restore failed and changed nothing: {_last_line(errors.read())}"
+                f"The restore failed and changed nothing: {_last_line(failed.read())}"
             )
 
 
@@ -185,6 +187,7 @@ def restore(url: str, found: Backup) -> None:
 # in the schema the app uses, so none the backup lacks survives. A wait for locks (a
 # transaction left open elsewhere) ends in an error rather than hanging.
 DROP_EVERYTHING = """\
+BEGIN;
 SET client_min_messages = warning;
 SET lock_timeout = '60s';
 DO $$
@@ -272,6 +275,13 @@ def _sqlite(path: Path, *, read_only: bool = False) -> closing[sqlite3.Connectio
 def _sqlite_revision(path: Path) -> str:
     try:
         with _sqlite(path, read_only=True) as connection:
+            (pages,) = connection.execute("PRAGMA page_count").fetchone()
+            (page_size,) = connection.execute("PRAGMA page_size").fetchone()
+            if path.stat().st_size != pages * page_size:  # quick_check misses a cut-off end
+                raise BackupRefused(
+                    f"{path} is a damaged SQLite database: cut short"
+                    f" ({path.stat().st_size} bytes of {pages * page_size})."
+                )
             (verdict,) = connection.execute("PRAGMA quick_check").fetchone()
             if verdict != "ok":
                 raise BackupRefused(f"{path} is a damaged SQLite database: {verdict}")
