@@ -81,7 +81,9 @@ def backup(url: str, out: Path) -> Backup:
     else:
         conninfo, env = libpq_connection(url)
         with private_replacement(out) as tmp:
-            _run(["pg_dump", "--format=custom", f"--file={tmp}", f"--dbname={conninfo}"], env)
+            # A migration's exclusive lock makes pg_dump fail after a minute instead of hang.
+            dump = ["pg_dump", "--format=custom", "--lock-wait-timeout=60s", f"--file={tmp}"]
+            _run([*dump, f"--dbname={conninfo}"], env)
     return inspect_backup(out)
 
 

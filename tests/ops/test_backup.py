@@ -160,6 +160,27 @@ def test_restore_gives_back_every_row_of_every_table(app, runner, demo, tmp_path
     assert make_user(db.session.get(Organisation, demo["organisation"][0][0])).id == highest + 1
 
 
+def test_a_backup_is_made_beside_a_write_in_progress_and_leaves_it_out(
+    app, runner, filled, tmp_path
+):
+    """As while the app runs: another connection is in the middle of a write transaction."""
+    out = tmp_path / "leda.backup"
+    with db.engine.connect() as other:
+        other.execute(
+            insert(Organisation).values(slug="halfway", name="Halvveis", default_locale="nb")
+        )
+
+        made = runner.invoke(args=["backup", "--out", str(out)])
+
+        other.commit()
+    assert made.exit_code == 0, made.output
+    assert db.session.scalar(select(func.count()).select_from(Organisation)) == 2
+    db.session.commit()
+
+    assert runner.invoke(args=["restore", str(out), "--yes"]).exit_code == 0
+    assert every_row() == filled
+
+
 def test_restore_asks_first_and_no_changes_nothing(app, runner, filled, tmp_path):
     out = tmp_path / "leda.backup"
     assert runner.invoke(args=["backup", "--out", str(out)]).exit_code == 0
