@@ -55,7 +55,7 @@ class Backup:
 
 def database_kind(url: str) -> Kind:
     backend = make_url(url).get_backend_name()
-    if backend not in Kind.__members__.values():
+    if backend not in tuple(Kind):
         raise BackupRefused(
             f"Cannot back up a {backend} database: Leda runs on SQLite or PostgreSQL."
         )
@@ -181,7 +181,7 @@ def _pg_restore(url: str, path: Path) -> None:
             failed = psql_errors if applying.returncode else restore_errors
             failed.seek(0)
             raise BackupRefused(
-                f"The restore failed and changed nothing: {_last_line(failed.read())}"
+                f"The restore failed and changed nothing: {_complaint(failed.read())}"
             )
 
 
@@ -253,7 +253,10 @@ def _sqlite_backup(source: Path, out: Path) -> None:
     if not source.is_file():
         raise BackupRefused(f"The database file {source} does not exist.")
     with _sqlite(source) as reader, _sqlite(out) as writer:
-        reader.backup(writer)
+        try:
+            reader.backup(writer, progress=_give_up_when_locked)
+        except sqlite3.Error as error:
+            raise BackupRefused(f"The backup failed: {error}") from error
         # A copy of a WAL database is in WAL mode too; one self-contained file is easier to keep.
         writer.execute("PRAGMA journal_mode=DELETE")
 
@@ -261,9 +264,16 @@ def _sqlite_backup(source: Path, out: Path) -> None:
 def _sqlite_restore(backup_file: Path, database: Path) -> None:
     with _sqlite(backup_file, read_only=True) as reader, _sqlite(database) as writer:
         try:
-            reader.backup(writer)
+            reader.backup(writer, progress=_give_up_when_locked)
         except sqlite3.Error as error:
             raise BackupRefused(f"The restore failed and changed nothing: {error}") from error
+
+
+def _give_up_when_locked(status: int, _remaining: int, _total: int) -> None:
+    """sqlite3's backup() retries a locked database for ever; each try has already waited the
+    connection's timeout, so one is enough. Raising here aborts the copy, changing nothing."""
+    if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+        raise sqlite3.OperationalError("database is locked")
 
 
 def _sqlite(path: Path, *, read_only: bool = False) -> closing[sqlite3.Connection]:
@@ -344,10 +354,12 @@ def _run(argv: list[str], env: dict[str, str]) -> str:
     """Run a PostgreSQL tool; its output, or BackupRefused with the last line it complained."""
     done = subprocess.run(_tool(argv), env=env, capture_output=True, check=False)
     if done.returncode:
-        raise BackupRefused(f"{argv[0]} failed: {_last_line(done.stderr)}")
+        raise BackupRefused(f"{argv[0]} failed: {_complaint(done.stderr)}")
     return done.stdout.decode()
 
 
-def _last_line(stderr: bytes) -> str:
-    lines = [line for line in stderr.decode(errors="replace").splitlines() if line.strip()]
-    return lines[-1] if lines else "no message"
+def _complaint(stderr: bytes) -> str:
+    """What a PostgreSQL tool said went wrong: its first error line (hints and context follow)."""
+    lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
+    errors = [line for line in lines if "error:" in line.lower()]
+    return (errors or lines or ["no message"])[0]

@@ -2,6 +2,8 @@
 backup` and `leda restore`."""
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -40,10 +42,8 @@ def backup_command(out: Path) -> None:
     """Back up the whole database to a file, safely while the app runs."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
     started = time.monotonic()
-    try:
+    with _refusals():
         made = backup.backup(url, out)
-    except backup.BackupRefused as refusal:
-        raise click.ClickException(str(refusal.message)) from refusal
     click.echo(
         f"Backed up {backup.describe(url)} at migration {made.revision} to {out}"
         f" ({_size(made.size)}) in {time.monotonic() - started:.1f} s."
@@ -57,11 +57,9 @@ def backup_command(out: Path) -> None:
 def restore_command(file: Path, yes: bool) -> None:
     """Replace everything in the database with a backup made by `leda backup`."""
     url = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    try:
+    with _refusals():
         migrations = Path(current_app.extensions["migrate"].directory)
         found = backup.check_restorable(url, file, backup.code_revisions(migrations))
-    except backup.BackupRefused as refusal:
-        raise click.ClickException(str(refusal.message)) from refusal
     if not yes:
         click.confirm(
             f"Replace everything in {backup.describe(url)} with {file}"
@@ -71,10 +69,8 @@ def restore_command(file: Path, yes: bool) -> None:
     started = time.monotonic()
     db.session.remove()  # this process's connections must hold no lock the restore waits for
     db.engine.dispose()
-    try:
+    with _refusals():
         backup.restore(url, found)
-    except backup.BackupRefused as refusal:
-        raise click.ClickException(str(refusal.message)) from refusal
     click.echo(
         f"Restored {file} into {backup.describe(url)} in {time.monotonic() - started:.1f} s;"
         f" it is at migration {found.revision}."
@@ -82,6 +78,15 @@ def restore_command(file: Path, yes: bool) -> None:
     migrations_now = services.migrations_check()
     if migrations_now.status == services.Status.FAIL:
         click.echo("This code needs a newer one: run `leda db upgrade`.")
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """A BackupRefused ends the command with its message and exit status 1."""
+    try:
+        yield
+    except backup.BackupRefused as refusal:
+        raise click.ClickException(str(refusal.message)) from refusal
 
 
 def _size(size: int) -> str:

@@ -282,14 +282,19 @@ def test_restoring_an_older_backup_says_to_upgrade(app, runner, tmp_path):
     db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
     db.session.commit()
 
-    result = runner.invoke(args=["restore", str(out), "--yes"])
+    try:
+        result = runner.invoke(args=["restore", str(out), "--yes"])
+        restored_at = current_revision()
+    finally:  # PostgreSQL's test database lives on, and its fixture empties only the tables
+        db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+        db.session.commit()
 
     assert result.exit_code == 0, result.output
     assert result.output.endswith(
         "it is at migration 0016_report_jobs.\n"
         "This code needs a newer one: run `leda db upgrade`.\n"
     )
-    assert current_revision() == "0016_report_jobs"
+    assert restored_at == "0016_report_jobs"
 
 
 def test_a_damaged_backup_is_refused_or_rolled_back(app, runner, filled, tmp_path):
@@ -375,3 +380,43 @@ def test_a_real_pg_dump_archive_is_refused_for_sqlite_pg(pg_database, tmp_path):
         f"Error: {archive} is a PostgreSQL backup, and this database is SQLite: restore it into"
         " a PostgreSQL database.\n",
     )
+
+
+@pytest.mark.skipif(shutil.which("pg_dump") is None, reason="PostgreSQL's client tools are missing")
+def test_a_backup_of_a_server_that_does_not_answer_fails_and_leaves_no_file(tmp_path):
+    from tests.conftest import make_app
+
+    out = tmp_path / "leda.backup"
+    application = make_app("postgresql+psycopg://leda:s3cret@127.0.0.1:9/leda")
+
+    result = application.test_cli_runner().invoke(args=["backup", "--out", str(out)])
+
+    assert result.exit_code == 1
+    assert result.output == (
+        'Error: pg_dump failed: pg_dump: error: connection to server at "127.0.0.1", port 9'
+        " failed: Connection refused\n"
+    )
+    assert "s3cret" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_sqlite_restore_waits_for_a_writer_then_changes_nothing(app, runner, filled, tmp_path):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's lock wait is a minute; SQLite's is five seconds")
+    out = tmp_path / "leda.backup"
+    assert runner.invoke(args=["backup", "--out", str(out)]).exit_code == 0
+    db.session.execute(delete(Organisation))
+    db.session.commit()
+    emptied = every_row()
+    with sqlite3.connect(db.engine.url.database) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+
+        result = runner.invoke(args=["restore", str(out), "--yes"])
+
+        writer.rollback()
+    writer.close()
+    assert (result.exit_code, result.output) == (
+        1,
+        "Error: The restore failed and changed nothing: database is locked\n",
+    )
+    assert every_row() == emptied
