@@ -156,7 +156,7 @@ def _add_commands(app: Flask) -> None:
     from .demo import demo
     from .export.cli import export
     from .onboarding.cli import assign, cohorts_group, remind, rules_group, team
-    from .ops.cli import doctor
+    from .ops.cli import backup_command, doctor, restore_command
     from .orgs.cli import org_group, purge, units_group, users_group
     from .reporting.cli import report_group
     from .xapi.cli import export_xapi, xapi_group
@@ -179,6 +179,8 @@ def _add_commands(app: Flask) -> None:
         xapi_group,
         tokens_group,
         doctor,
+        backup_command,
+        restore_command,
     )
     for command in commands:
         app.cli.add_command(command)

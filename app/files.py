@@ -33,18 +33,27 @@ def write_private(path: Path, data: bytes) -> Path:
 def private_writer(path: Path) -> Iterator[BinaryIO]:
     """A stream whose bytes replace ``path`` atomically when the block ends without error.
 
-    The bytes go to a 0600 temporary file in the same folder, which is then renamed over
-    ``path``; an error, or a crash, leaves at most a stray ``.tmp`` file, never half a file
-    under its name. For files too large to hold in memory first (exports).
+    For files too large to hold in memory first (exports); see ``private_replacement``.
+    """
+    with private_replacement(path) as tmp, tmp.open("wb") as stream:
+        yield stream
+        stream.flush()
+        os.fsync(stream.fileno())
+
+
+@contextlib.contextmanager
+def private_replacement(path: Path) -> Iterator[Path]:
+    """A path to write (by a program, such as SQLite or pg_dump) that replaces ``path``
+    atomically when the block ends without error.
+
+    It is an empty 0600 temporary file in the same folder, renamed over ``path`` at the end; an
+    error, or a crash, leaves at most a stray ``.tmp`` file, never half a file under its name.
     """
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    descriptor = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE))
     try:
-        with os.fdopen(descriptor, "wb") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
+        yield tmp
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
