@@ -158,10 +158,13 @@ def quiz_bodies(base: str, session: requests.Session, module_id: str, count: int
     bodies = []
     for _ in range(count):
         page = session.get(f"{base}/modules/{module_id}/quiz").text
-        fields = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', page))
-        fields.pop("lesson", None)  # the visit form's
-        pattern = r'name="(q-[^"]+)" type="(?:radio|checkbox)" value="([^"]+)"'
-        for name, value in re.findall(pattern, page):
+        quiz = page[page.index('class="quiz"') :]  # the quiz form, not the header's forms
+        fields = {
+            name: re.search(rf'name="{name}"[^>]*value="([^"]*)"', quiz).group(1)
+            for name in ("csrf_token", "draw", "module_version")
+        }
+        pattern = r'<input[^>]* name="(q-[^"]+)"[^>]* value="([^"]+)"'
+        for name, value in re.findall(pattern, quiz):
             fields.setdefault(name, value)  # the first option of each question
         bodies.append(urlencode(fields))
     return bodies
