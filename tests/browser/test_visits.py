@@ -36,3 +36,13 @@ def test_no_id_is_used_twice_on_a_lesson_page_with_csrf_on(page, live_course):
     ids = page.evaluate("[...document.querySelectorAll('[id]')].map((e) => e.id)")
     assert page.locator("input[name=csrf_token]").count() >= 3
     assert sorted(ids) == sorted(set(ids))
+
+
+def test_a_visit_without_the_pages_csrf_token_is_refused(page, live_course):
+    """The visit is a POST the page sends with its CSRF token: another site cannot forge one."""
+    base, email = live_course
+    log_in(page, base, email)
+    refused = page.request.post(f"{base}/modules/first-steps/visit", form={"lesson": "welcome"})
+    assert refused.status == 400
+    page.goto(f"{base}/")
+    assert page.locator(".badge").first.inner_text() == "Not started"
