@@ -121,6 +121,7 @@ def test_two_servers_on_one_database_lose_and_double_nothing(database, tmp_path)
         org = make_org()
         emails = [make_user(org, email=f"l{i}@vik.test").email for i in range(LEARNERS)]
         db.session.commit()
+        db.session.remove()  # its connection back to the pool, then close them all
         db.engine.dispose()
 
     with (
@@ -152,6 +153,7 @@ def test_two_servers_on_one_database_lose_and_double_nothing(database, tmp_path)
         assert answers == LEARNERS * 3  # three pools in the test course's quiz
         registrations = db.session.execute(sa.select(Registration.attempts)).scalars().all()
         assert registrations == [1] * LEARNERS
+        db.session.remove()  # its connection back to the pool, then close them all
         db.engine.dispose()
 
 
@@ -214,6 +216,7 @@ def test_a_worker_killed_in_the_middle_of_a_quiz_submission_leaves_nothing_half_
         with app.app_context():
             assert (_count(QuizAttempt), _count(QuizAnswer)) == (1, 3)
             assert db.session.scalars(sa.select(Registration.attempts)).all() == [1]
+            db.session.remove()  # its connection back to the pool, then close them all
             db.engine.dispose()
 
 
