@@ -71,8 +71,14 @@ local n = 0
 request = function()
   n = n + 1
   local body = bodies[(n - 1) % #bodies + 1]
-  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded",
-    ["Cookie"] = os.getenv("LEDA_COOKIE")}, body)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+response = function(status, headers, body)
+  local where = headers["Location"] or ""
+  if (status >= 400 or not where:find("/attempts/")) and not told then
+    told = true
+    io.stderr:write("first error: " .. status .. " " .. (body:match("class=.lead.>([^<]*)") or body:sub(1, 200)) .. "\\n")
+  end
 end
 """
 
@@ -131,7 +137,10 @@ def wrk(url: str, cookie: str, seconds: int, connections: int, script: Path | No
     if script:
         command += ["-s", str(script)]
     env = {**os.environ, "LEDA_COOKIE": cookie, "LEDA_BODIES": str(bodies or "")}
-    out = subprocess.run([*command, url], capture_output=True, text=True, env=env).stdout
+    run = subprocess.run([*command, url], capture_output=True, text=True, env=env)
+    out = run.stdout
+    if run.stderr:
+        print(" ", run.stderr.strip()[:600])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
     p99 = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -247,9 +256,11 @@ def main() -> None:
         results["lesson page, logged in"] = wrk(lesson, cookie, args.seconds, args.connections)
         results["dashboard, logged in"] = wrk(f"{base}/", cookie, args.seconds, args.connections)
         print("fetching quiz forms …", flush=True)
-        bodies = quiz_bodies(base, session, module.id, 3000)
+        quizzer = log_in(base)  # a session of its own, fresh
+        bodies = quiz_bodies(base, quizzer, module.id, 1500)
         (work / "bodies.txt").write_text("\n".join(bodies) + "\n")
         (work / "posts.lua").write_text(WRK_POSTS)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in quizzer.cookies)  # as the forms had it
         results["quiz submission"] = wrk(f"{base}/modules/{module.id}/quiz", cookie,
                                          args.seconds, args.connections, work / "posts.lua",
                                          work / "bodies.txt")  # fmt: skip
