@@ -77,7 +77,8 @@ response = function(status, headers, body)
   local where = headers["Location"] or ""
   if (status >= 400 or not where:find("/attempts/")) and not told then
     told = true
-    io.stderr:write("first error: " .. status .. " " .. (body:match("class=.lead.>([^<]*)") or body:sub(1, 200)) .. "\\n")
+    local lead = body:match("class=.lead.>([^<]*)") or body:sub(1, 200)
+    io.stderr:write("first error: " .. status .. " " .. lead .. "\\n")
   end
 end
 """
