@@ -335,9 +335,8 @@ def test_a_sqlite_file_that_is_not_leda_is_refused(tmp_path):
     )
 
 
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)  # only SQLite's is a file
 def test_a_backup_is_not_written_over_the_database_itself(app, runner, database):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("only a SQLite database is a file")
     path = Path(db.engine.url.database)
 
     result = runner.invoke(args=["backup", "--out", str(path)])
@@ -396,9 +395,9 @@ def test_a_backup_of_a_server_that_does_not_answer_fails_and_leaves_no_file(tmp_
     assert list(tmp_path.iterdir()) == []
 
 
+# SQLite only: PostgreSQL's lock wait is a minute; SQLite's is five seconds.
+@pytest.mark.parametrize("database", ["sqlite"], indirect=True)
 def test_a_sqlite_restore_waits_for_a_writer_then_changes_nothing(app, runner, filled, tmp_path):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL's lock wait is a minute; SQLite's is five seconds")
     out = tmp_path / "leda.backup"
     assert runner.invoke(args=["backup", "--out", str(out)]).exit_code == 0
     db.session.execute(delete(Organisation))
