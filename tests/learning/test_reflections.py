@@ -62,8 +62,8 @@ def test_the_lesson_page_sends_the_reflection_with_every_button(client, login):
     [form] = page.xpath("//form[@id='lesson-form']")
     assert form.get("action") == f"{LESSON}/reflection"
     assert [b.get("formaction") for b in form.xpath(".//button[@type='submit']")] == [
+        None,  # "Save reflection": the form's own action, first (reflect, then decide)
         f"{LESSON}/commitment",
-        None,  # "Save reflection": the form's own action
         f"{LESSON}/done",
     ]
     assert [t.get("name") for t in form.xpath(".//textarea")] == ["text"]
