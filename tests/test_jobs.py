@@ -144,6 +144,13 @@ def leda_env(instance: Path, **variables: str) -> dict[str, str]:
     return {**env, "LEDA_INSTANCE_PATH": str(instance), **variables}
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """A job started in the background (`cmd &`, as some CI runners do) ignores SIGINT, and its
+    children inherit that; a person's terminal does not. The dev server relies on Python's own
+    Ctrl-C handling, which Python sets up only where SIGINT is not ignored."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def stop(process: subprocess.Popen[str]) -> str:
     """Ctrl-C, as a person would; the process must exit cleanly. Returns what it printed."""
     process.send_signal(signal.SIGINT)
@@ -194,6 +201,7 @@ def test_the_quick_start_serves_and_sends_mail_from_one_command(tmp_path, monkey
         stderr=subprocess.STDOUT,
         text=True,
         cwd=ROOT,
+        preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     try:
         login = f"http://127.0.0.1:{port}/login"
