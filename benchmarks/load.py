@@ -71,7 +71,9 @@ local n = 0
 request = function()
   n = n + 1
   local body = bodies[(n - 1) % #bodies + 1]
-  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+  -- a headers table replaces wrk.headers (the -H Cookie) in wrk.format: name the cookie again
+  return wrk.format("POST", nil, {["Content-Type"] = "application/x-www-form-urlencoded",
+    ["Cookie"] = os.getenv("LEDA_COOKIE")}, body)
 end
 response = function(status, headers, body)
   local where = headers["Location"] or ""
@@ -265,6 +267,8 @@ def main() -> None:
         results["quiz submission"] = wrk(f"{base}/modules/{module.id}/quiz", cookie,
                                          args.seconds, args.connections, work / "posts.lua",
                                          work / "bodies.txt")  # fmt: skip
+        if results["quiz submission"][0] * args.seconds > len(bodies):
+            print("  ! more submissions than forms: the later ones were answered from the first")
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait()
