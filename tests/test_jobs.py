@@ -144,6 +144,17 @@ def leda_env(instance: Path, **variables: str) -> dict[str, str]:
     return {**env, "LEDA_INSTANCE_PATH": str(instance), **variables}
 
 
+def start_worker(env: dict[str, str]) -> subprocess.Popen[str]:
+    """`leda worker` with one thread in ``env``; its output (stdout and stderr) for ``stop``."""
+    return subprocess.Popen(
+        [str(LEDA), "worker", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 def _ctrl_c_as_in_a_terminal() -> None:
     """A job started in the background (`cmd &`, as some CI runners do) ignores SIGINT, and its
     children inherit that; a person's terminal does not. The dev server relies on Python's own
@@ -168,13 +179,7 @@ def test_leda_worker_delivers_and_stops_on_ctrl_c(database, tmp_path, monkeypatc
         LEDA_MAIL_OUTBOX=str(outbox),
         LEDA_CONTENT_ROOT=str(CONTENT),
     )
-    worker = subprocess.Popen(
-        [str(LEDA), "worker", "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(env)
     try:
         with running(make_app(database, LEDA_HUEY_IMMEDIATE=False)):
             invite(make_org().id, to="per@vik.test")

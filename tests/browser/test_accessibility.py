@@ -8,7 +8,7 @@ from PIL import Image  # Pillow comes with reportlab
 
 from app.content import check_content
 from tests.browser.conftest import ROOT, log_in
-from tests.browser.test_learner import asked, live_demo  # noqa: F401  (fixture)
+from tests.browser.test_learner import asked, live_demo, log_in_as_demo_learner  # noqa: F401
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "tests" / "vendor" / "axe-core" / "axe.min.js"
@@ -371,13 +371,7 @@ def test_long_words_wrap_at_320_px_in_every_locale(browser, live_demo, locale): 
     context = browser.new_context(viewport={"width": 320, "height": 800})
     page = context.new_page()
     page.set_default_timeout(10_000)
-    page.goto(f"{base}/login")
-    page.get_by_role(
-        "button", name={"nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}[locale]
-    ).click()
-    page.locator("input[name=email]").fill("learner@demo.leda.test")
-    page.locator("input[name=password]").fill("demo-learner-2026")
-    page.locator("form.card button[type=submit]").click()
+    log_in_as_demo_learner(page, base, locale)
     page.wait_for_url(f"{base}/")
     wide: dict[str, int] = {}
     widened: dict[str, list[str]] = {}

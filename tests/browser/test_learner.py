@@ -40,13 +40,7 @@ def live_demo(sqlite_template, tmp_path):
 @pytest.mark.parametrize("locale", ["nb", "sv", "en"])
 def test_demo_learner_reads_a_lesson_and_passes_the_first_module(page, live_demo, locale):
     base, module = live_demo
-    page.goto(f"{base}/login")
-    page.get_by_role(
-        "button", name={"nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}[locale]
-    ).click()
-    page.locator("input[name=email]").fill("learner@demo.leda.test")
-    page.locator("input[name=password]").fill("demo-learner-2026")
-    page.locator("form.card button[type=submit]").click()
+    log_in_as_demo_learner(page, base, locale)
     heading, passed = HEADINGS[locale]
     page.wait_for_url(f"{base}/")
     assert page.locator("h1").inner_text() == heading
@@ -89,6 +83,17 @@ def test_demo_learner_reads_a_lesson_and_passes_the_first_module(page, live_demo
     assert status.startswith(passed)
     assert f"{module.max_points} " in status
     assert "(100 %)" in status
+
+
+def log_in_as_demo_learner(page, base: str, locale: str) -> None:
+    """The demo learner, logged in through the login page after choosing ``locale`` there."""
+    page.goto(f"{base}/login")
+    page.get_by_role(
+        "button", name={"nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}[locale]
+    ).click()
+    page.locator("input[name=email]").fill("learner@demo.leda.test")
+    page.locator("input[name=password]").fill("demo-learner-2026")
+    page.locator("form.card button[type=submit]").click()
 
 
 def asked(page, module):

@@ -4,7 +4,6 @@ data (emails, names, search text, addresses) whatever a request or an error carr
 import json
 import logging
 import re
-import subprocess
 from collections.abc import Iterator
 
 import pytest
@@ -17,7 +16,7 @@ from app.orgs.models import Role
 from tests.conftest import CONTENT, make_app
 from tests.factories import PASSWORD, make_org, make_user
 from tests.helpers import read_outbox, running, wait_for
-from tests.test_jobs import LEDA, SLOW, invite, leda_env, stop
+from tests.test_jobs import SLOW, invite, leda_env, start_worker, stop
 
 EMAIL = "kari.nordmann@vik.kommune.no"
 GIVEN, FAMILY = "Kari", "Nordmann-Ødegård"
@@ -206,13 +205,7 @@ def test_the_worker_logs_json_lines_with_the_task_id(database, tmp_path, monkeyp
         LEDA_CONTENT_ROOT=str(CONTENT),
         LEDA_LOG_FORMAT="json",
     )
-    worker = subprocess.Popen(
-        [str(LEDA), "worker", "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker(env)
     try:
         with running(make_app(database, LEDA_HUEY_IMMEDIATE=False)):
             message_id = invite(make_org().id, to="per@vik.test")
