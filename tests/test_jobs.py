@@ -145,13 +145,15 @@ def leda_env(instance: Path, **variables: str) -> dict[str, str]:
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen[str]:
-    """`leda worker` with one thread in ``env``; its output (stdout and stderr) for ``stop``."""
+    """`leda worker` with one thread in ``env``; its output (stdout and stderr) for ``stop``.
+    In a session of its own, so that a test can kill its whole process group."""
     return subprocess.Popen(
         [str(LEDA), "worker", "--workers", "1"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,
     )
 
 
