@@ -127,6 +127,11 @@ def test_the_shipped_file_has_the_shape_the_statement_reads():
     assert [v.width for v in measured.viewports] == [v["width"] for v in MEASURED["viewports"]]
 
 
+def test_the_figures_name_the_axe_core_the_tests_run():
+    vendored = json.loads((Path(__file__).parents[1] / "vendor" / "vendor.json").read_text())
+    assert MEASURED["tool"] == f"axe-core {vendored['packages']['axe-core']}"
+
+
 def test_a_file_missing_keys_is_refused_naming_each(tmp_path):
     broken = tmp_path / "measured.json"
     data = {key: value for key, value in MEASURED.items() if key not in ("pages", "tool")}
