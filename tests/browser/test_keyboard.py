@@ -141,6 +141,7 @@ def test_a_learner_takes_a_whole_module_with_the_keyboard_alone(browser, live_de
             press_and_wait(page, "Enter", f"{address}#check-result")
             # The feedback takes the focus (practice.js), so it is read out first.
             assert page.evaluate("document.activeElement.id") == "check-result"
+            assert page.evaluate(FOCUS, "#check-result")["visible"], step
             assert page.locator(".check-result .verdict").inner_text() == (
                 "✓ That is the better choice."
             )
@@ -188,4 +189,9 @@ def test_a_learner_takes_a_whole_module_with_the_keyboard_alone(browser, live_de
     tab_to(page, ".nav-list a[href='/journal']", "dashboard: My reflections", key="Shift+Tab")
     press_and_wait(page, "Enter", f"{base}/journal")
     assert reflection in page.locator("main").inner_text()
+
+    # The footer's link to the accessibility statement, the last stop of every page.
+    tab_to(page, ".site-footer a[href='/accessibility']", "journal: the statement")
+    press_and_wait(page, "Enter", f"{base}/accessibility")
+    assert page.locator("h1").inner_text() == "Accessibility statement"
     context.close()
