@@ -11,6 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.engine import make_url
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .accessibility.services import init_accessibility
 from .content import init_content
 from .db import db as database
 from .errors import register_error_handlers
@@ -85,6 +86,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         LEDA_REMIND_DAYS_BEFORE=_int_env("LEDA_REMIND_DAYS_BEFORE", 7),
         LEDA_MAIL_OUTBOX=os.environ.get("LEDA_MAIL_OUTBOX") or str(instance / "outbox"),
         LEDA_MAIL_FROM=os.environ.get("LEDA_MAIL_FROM") or "Leda <leda@localhost>",
+        # Where the accessibility statement asks for feedback; unset: LEDA_MAIL_FROM's address.
+        LEDA_ACCESSIBILITY_CONTACT=os.environ.get("LEDA_ACCESSIBILITY_CONTACT") or None,
         LEDA_SMTP_HOST=os.environ.get("LEDA_SMTP_HOST") or None,
         LEDA_SMTP_PORT=os.environ.get("LEDA_SMTP_PORT") or None,
         LEDA_SMTP_USER=os.environ.get("LEDA_SMTP_USER") or None,
@@ -103,6 +106,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)  # type: ignore[method-assign]
 
     init_content(app)
+    init_accessibility(app)
     compile_catalogs(ROOT / "translations")
     database.init_app(app)
     migrate.init_app(app, database, directory=str(Path(__file__).parent / "migrations"))
@@ -112,6 +116,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     init_mail(app)
     init_xapi(app)
 
+    from .accessibility import views as accessibility_views
     from .api import admin as api_admin
     from .api import views as api_views
     from .auth import views as auth_views
@@ -145,6 +150,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api_views.bp)  # bearer tokens, no cookies: nothing for a forged request to ride
     app.register_blueprint(api_admin.bp)
     app.register_blueprint(ops_views.bp)
+    app.register_blueprint(accessibility_views.bp)
     _add_commands(app)
     huey.init_app(app)  # last: a factory that failed must not leave the queue bound to its app
     return app
