@@ -19,6 +19,7 @@ from .files import private_file, write_private
 from .i18n import babel, compile_catalogs, select_locale
 from .jobs import huey
 from .mail import init_mail
+from .pages import init_pages
 from .xapi import init_xapi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +99,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # Organisations of more people than this see a dashboard the job queue works out every
         # ten minutes (app/reporting/dashboard.py); smaller ones, one counted on every view.
         LEDA_DASHBOARD_LIVE_PEOPLE=_int_env("LEDA_DASHBOARD_LIVE_PEOPLE", 5000),
+        # Rendered pages each process keeps for the next reader in the same state (app/pages.py).
+        LEDA_PAGE_CACHE=_int_env("LEDA_PAGE_CACHE", 1000),
     )
     app.config.update(overrides or {})
     _private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])
@@ -107,6 +110,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_content(app)
     init_accessibility(app)
+    init_pages(app)
     compile_catalogs(ROOT / "translations")
     database.init_app(app)
     migrate.init_app(app, database, directory=str(Path(__file__).parent / "migrations"))

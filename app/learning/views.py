@@ -1,4 +1,6 @@
 import hashlib
+from collections.abc import Hashable
+from typing import NamedTuple
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -14,13 +16,14 @@ from app.content.models import Lesson, Module, text_in
 from app.db import db, utcnow
 from app.i18n import content_locale
 from app.orgs.models import User
+from app.pages import shared_page
 from app.practice import services as practice
 from app.practice.forms import CheckForm
 
 from . import services, tasks  # noqa: F401  (tasks: registers the follow-up mail with the queue)
 from .cards import cards_for
 from .forms import REFLECTION_MAX, FollowUpForm, ReflectionForm
-from .models import FollowUp, PendingStep
+from .models import Commitment, FollowUp, PendingStep
 
 bp = Blueprint("learning", __name__, template_folder="templates")
 # A figure is a drawing, never a document: nothing in it may load or run; its own styles may.
@@ -81,10 +84,12 @@ def module(module_id: str) -> str:
 def lesson(module_id: str, lesson_id: str) -> str:
     module = module_or_404(module_id)
     lesson = lesson_or_404(module, lesson_id)
-    return _render_lesson(
-        module,
-        lesson,
-        ReflectionForm(text=services.reflection_text(current_user, module, lesson.id)),
+    state = _LessonState.of(module, lesson)
+    owner = services.owner_token(current_user, module, lesson.id)
+    return shared_page(
+        state.key(),
+        lambda: _render_lesson(module, lesson, ReflectionForm(text=state.text), state, owner=owner),
+        unique=[owner],
     )
 
 
@@ -143,8 +148,9 @@ def answer_check(module_id: str, lesson_id: str) -> Response | tuple[str, int]:
         return redirect(to_result, 303)
     form = CheckForm.for_check(lesson.check, content_locale())
     if not form.validate_on_submit():
-        text = services.reflection_text(current_user, module, lesson.id)
-        return _render_lesson(module, lesson, ReflectionForm(formdata=None, text=text), form), 400
+        state = _LessonState.of(module, lesson)
+        blank = ReflectionForm(formdata=None, text=state.text)
+        return _render_lesson(module, lesson, blank, state, form), 400
     practice.answer_check(current_user, module, lesson, form.option.data or "")
     db.session.commit()
     return redirect(to_result, 303)
@@ -185,7 +191,7 @@ def _send_lesson_form(
     if not current_user.is_authenticated:
         return _keep_until_login(module, lesson, form, step)
     if not form.validate_on_submit():
-        return _render_lesson(module, lesson, form), 400
+        return _render_lesson(module, lesson, form, _LessonState.of(module, lesson)), 400
     saved = "text" in request.form and services.save_reflection(
         current_user, module, lesson.id, form.text.data or ""
     )
@@ -302,12 +308,44 @@ def conversation_card(module_id: str) -> str:
     return render_template("learning/card.html", module=module)
 
 
+class _LessonState(NamedTuple):
+    """What a lesson page shows of its reader."""
+
+    text: str  # the stored reflection
+    done: set[str]
+    commitment: Commitment | None
+    check_answer: practice.CheckAnswer | None
+
+    @classmethod
+    def of(cls, module: Module, lesson: Lesson) -> "_LessonState":
+        return cls(
+            services.reflection_text(current_user, module, lesson.id),
+            services.completed_lessons(current_user, module),
+            services.commitment_for(current_user, module, lesson.id),
+            practice.check_answer(current_user, module, lesson),
+        )
+
+    def key(self) -> Hashable:
+        answer = self.check_answer
+        return (
+            self.text,
+            frozenset(self.done),
+            self.commitment.created_at if self.commitment else None,
+            (answer.option.id if answer.option else None, answer.is_correct) if answer else None,
+        )
+
+
 def _render_lesson(
-    module: Module, lesson: Lesson, form: ReflectionForm, check_form: CheckForm | None = None
+    module: Module,
+    lesson: Lesson,
+    form: ReflectionForm,
+    state: _LessonState,
+    check_form: CheckForm | None = None,
+    owner: str | None = None,
 ) -> str:
     previous, following = module.neighbours(lesson.id)
-    done = services.completed_lessons(current_user, module)
-    form.owner.data = services.owner_token(current_user, module, lesson.id)
+    done = state.done
+    form.owner.data = owner or services.owner_token(current_user, module, lesson.id)
     if lesson.check and check_form is None:
         check_form = CheckForm.for_check(lesson.check, content_locale(), formdata=None)
     return render_template(
@@ -320,9 +358,9 @@ def _render_lesson(
         is_done=lesson.id in done,
         done_count=len(done),
         form=form,
-        commitment=services.commitment_for(current_user, module, lesson.id),
+        commitment=state.commitment,
         check_form=check_form,
-        check_answer=practice.check_answer(current_user, module, lesson),
+        check_answer=state.check_answer,
         inline_flashes={
             "action": inline("action", module, lesson),
             "reflection": inline("reflection", module, lesson),

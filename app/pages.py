@@ -1,0 +1,74 @@
+"""Pages rendered once for everyone who sees the same thing.
+
+A signed-in page is personal, but most of what it shows is shared: the lesson, the layout, the
+menus of the reader's roles. :func:`shared_page` keeps a rendered page under a key of everything
+it shows (the address, the languages, the reader's roles and the state the view passes), with the
+values that belong to one response alone (the CSRF token, a form's signed owner) cut out. The next
+reader in the same state gets it back with their own values put in: no template is rendered.
+
+Nothing is ever stale, because nothing is invalidated: a different state is a different key. A
+page with flashed messages waiting is rendered afresh (showing them empties the queue). Each
+process keeps its own ``LEDA_PAGE_CACHE`` pages, least recently used out first; 0 turns it off.
+"""
+
+import threading
+from collections.abc import Callable, Hashable, Sequence
+
+from cachetools import LRUCache
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from .content import current_course
+from .i18n import content_locale
+
+# Stand-ins for the per-response values in a kept page: NUL never reaches a rendered page (it is
+# refused in any input, and the course checker passes only text).
+_SLOT = "\x00{}\x00"
+
+
+class _Pages:
+    def __init__(self, size: int) -> None:
+        self.kept: LRUCache[Hashable, str] = LRUCache(maxsize=size)
+        self.lock = threading.Lock()  # LRUCache is not thread-safe; the dev server has threads
+
+
+def init_pages(app: Flask) -> None:
+    size = app.config["LEDA_PAGE_CACHE"]
+    app.extensions["leda_pages"] = _Pages(size) if size > 0 else None
+
+
+def shared_page(state: Hashable, render: Callable[[], str], unique: Sequence[str] = ()) -> str:
+    """The page ``render()`` makes for this request, kept for the next request in the same state.
+
+    ``state`` is everything the page shows that the address, the reader's languages and roles
+    do not already say; ``unique`` the values that differ on every response (the CSRF token is
+    always one). The view must pass all of them: a value the page shows that is in neither would
+    be shown to the next reader too.
+    """
+    pages: _Pages | None = current_app.extensions["leda_pages"]
+    if pages is None or session.get("_flashes"):
+        return render()
+    unique = (generate_csrf(), *unique)
+    key = (
+        request.full_path,
+        str(get_locale()),
+        content_locale(),
+        current_course().version,
+        current_user.roles if current_user.is_authenticated else None,
+        state,
+    )
+    with pages.lock:
+        kept = pages.kept.get(key)
+    if kept is None:
+        page = render()
+        kept = page
+        for number, value in enumerate(unique):
+            kept = kept.replace(value, _SLOT.format(number))
+        with pages.lock:
+            pages.kept[key] = kept
+        return page
+    for number, value in enumerate(unique):
+        kept = kept.replace(_SLOT.format(number), value)
+    return kept
