@@ -57,6 +57,7 @@ def hr_and_admins(status: int) -> dict[str, int]:
 # OTHER org's ids.
 TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("static", "GET"): ("/static/css/leda.css", everyone(200)),
+    ("accessibility.statement", "GET"): ("/accessibility", everyone(200)),
     ("auth.login", "GET"): ("/login", {**everyone(302), ANON: 200}),
     ("auth.login", "POST"): ("/login", {**everyone(302), ANON: 400}),
     ("auth.forgot_password", "GET"): ("/account/forgot", everyone(200)),
@@ -71,7 +72,6 @@ TABLE: dict[tuple[str, str], tuple[str, dict[str, int]]] = {
     ("learning.module", "GET"): ("/modules/first-steps", signed_in(200)),
     ("learning.lesson", "GET"): ("/modules/first-steps/lessons/welcome", signed_in(200)),
     ("ops.healthz", "GET"): ("/healthz", everyone(200)),
-    ("accessibility.statement", "GET"): ("/accessibility", everyone(200)),
     ("ops.readyz", "GET"): ("/readyz", everyone(200)),
     ("ops.metrics", "GET"): ("/metrics", everyone(404)),  # no LEDA_METRICS_TOKEN: no page
     ("learning.visit", "POST"): ("/modules/first-steps/visit", signed_in(204)),

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.orgs.forms import ROLE_LABELS
 
-from .services import statement_for
+from .services import rule_sets_in_words, statement_for
 
 bp = Blueprint("accessibility", __name__, template_folder="templates")
 
@@ -21,6 +21,7 @@ def statement() -> str:
         "accessibility/statement.html",
         statement=facts,
         role_names=[_role_name(role) for role in facts.measured.roles],
+        rule_sets=rule_sets_in_words(facts.measured.tags),
     )
 
 

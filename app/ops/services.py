@@ -14,6 +14,7 @@ from flask import current_app
 from redis import Redis
 from sqlalchemy import text
 
+from app.accessibility.services import feedback_contact
 from app.db import db
 from app.jobs import huey
 
@@ -133,6 +134,14 @@ def configuration() -> list[Check]:
         Check("hosts", Status.OK, ", ".join(config["TRUSTED_HOSTS"]))
         if config.get("TRUSTED_HOSTS")
         else Check("hosts", Status.WARN, "any Host header is served: set LEDA_TRUSTED_HOSTS"),
+        Check("accessibility contact", Status.OK, config["LEDA_ACCESSIBILITY_CONTACT"])
+        if config["LEDA_ACCESSIBILITY_CONTACT"]
+        else Check(
+            "accessibility contact",
+            Status.WARN,
+            f"the statement gives the sender's address, {feedback_contact(config)}:"
+            " set LEDA_ACCESSIBILITY_CONTACT to an address someone reads",
+        ),
     ]
     if not config["REDIS_URL"]:
         checks.append(

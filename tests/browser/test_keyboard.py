@@ -5,7 +5,7 @@ only Tab, Shift+Tab, Enter, Space and the arrow keys, and typing into whatever h
 
 Each step presses Tab at most MAX_TABS times to reach its control, so a focus trap or an
 unreachable control fails with the list of stops the focus made; at every stop the focused
-element must show a focus indicator.
+element must show a focus indicator, one it does not show when not focused.
 """
 
 import re
@@ -18,21 +18,35 @@ pytestmark = pytest.mark.browser
 MAX_TABS = 60
 
 # What has focus: a short description, whether it matches the selector looked for, and whether
-# it shows a focus indicator (an outline or a box shadow) where it can be seen (in the window,
-# not off screen or clipped to a pixel). <body> means nothing has focus.
+# it shows a focus indicator: it matches :focus-visible, its outline or box shadow differs from
+# the one it has when not focused (read after blur(), then the focus is put back), and it is
+# where it can be seen (in the window, not off screen or clipped to a pixel). <body> means
+# nothing has focus.
 FOCUS = """selector => {
   const el = document.activeElement;
   if (!el || el === document.body) return {body: true, matches: false, what: "body"};
-  const style = getComputedStyle(el);
-  const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const ring = () => {
+    const style = getComputedStyle(el);
+    const outlined = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+    return {
+      drawn: outlined || style.boxShadow !== "none",
+      look: [outlined ? `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor}` : "",
+             style.boxShadow].join(" | "),
+    };
+  };
+  const focusVisible = el.matches(":focus-visible");
+  const focused = ring();
   const box = el.getBoundingClientRect();  // on screen, and not shrunk to a hidden pixel
   const shown = box.width > 1 && box.height > 1 && box.right > 0 && box.bottom > 0
     && box.left < window.innerWidth && box.top < window.innerHeight;
+  el.blur();
+  const unfocused = ring();
+  el.focus({preventScroll: true});
   const label = (el.getAttribute("aria-label") || el.textContent || el.value || "").trim();
   return {
     body: false,
     matches: el.matches(selector),
-    visible: shown && (outlined || style.boxShadow !== "none"),
+    visible: shown && focusVisible && focused.drawn && focused.look !== unfocused.look,
     what: `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}`
       + `${el.name ? "[name=" + el.name + "]" : ""} "${label.slice(0, 40)}"`,
   };

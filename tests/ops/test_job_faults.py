@@ -82,13 +82,19 @@ def worker_env(database: str, queue: dict[str, str], **variables: str) -> dict[s
 
 
 @contextmanager
-def worker(env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+def worker(
+    env: dict[str, str], holder: "HoldingInbox | HoldingProxy | None" = None
+) -> Iterator[subprocess.Popen[str]]:
     """A `leda worker` for the block; one still running at the end is stopped with Ctrl-C and
-    must exit cleanly."""
+    must exit cleanly. ``holder``'s held delivery is let go first, so a test that fails while
+    the worker waits on it stops at once, with its own error, instead of the worker's
+    stop waiting out the SMTP or HTTP timeout."""
     process = start_worker(env)
     try:
         yield process
     finally:
+        if holder is not None:
+            holder.release.set()
         if process.poll() is None:
             stop(process)
         elif not process.stdout.closed:  # died by itself: read what it printed, close the pipe
@@ -217,7 +223,7 @@ def test_a_worker_killed_while_sending_a_mail_leaves_it_to_the_next_once(databas
     inbox = HoldingInbox(hold="DATA")
     with mail_setup(database, queue, inbox) as env:
         row_id = invite(make_org().id)  # committed: send_mail is in the queue
-        with worker(env) as first:
+        with worker(env, inbox) as first:
             assert inbox.holding.wait(SLOW)  # the worker is inside send_mail, its DATA unanswered
             claimed = mail_row(row_id)
             assert (claimed.attempts, claimed.sent_at) == (1, None)
@@ -251,7 +257,7 @@ def test_a_worker_killed_after_the_server_took_a_mail_resends_it_with_its_messag
     inbox = HoldingInbox(hold="QUIT")
     with mail_setup(database, queue, inbox) as env:
         row_id = invite(make_org().id)
-        with worker(env) as first:
+        with worker(env, inbox) as first:
             assert inbox.holding.wait(SLOW)  # accepted; the QUIT after it unanswered
             assert len(inbox.accepted) == 1
             kill(first)
@@ -326,7 +332,13 @@ class _ProxyHandler(BaseHTTPRequestHandler):
         deadline = time.monotonic() + HOLD
         while not self.server.release.is_set() and time.monotonic() < deadline:
             readable, _, _ = select.select([self.connection], [], [], 0.02)
-            if readable and self.connection.recv(1, socket.MSG_PEEK) == b"":
+            if not readable:
+                continue
+            try:
+                gone = self.connection.recv(1, socket.MSG_PEEK) == b""
+            except OSError:  # ConnectionResetError: the client is gone, abruptly
+                gone = True
+            if gone:
                 self.server.dropped.set()  # the client is gone
                 return
 
@@ -380,7 +392,7 @@ def test_a_worker_killed_while_pushing_statements_leaves_them_to_the_next_once(
         ids = sorted(row.statement_id for row in statement_rows())
         assert len(ids) == 12
 
-        with worker(env) as first:
+        with worker(env, proxy) as first:
             assert proxy.holding.wait(SLOW)  # the worker is inside push_statements' POST
             claimed = statement_rows()
             assert {(row.attempts, row.sent_at) for row in claimed} == {(1, None)}

@@ -4,7 +4,7 @@ from sqlalchemy import text
 
 from app.db import db
 from tests.conftest import make_app
-from tests.helpers import free_port
+from tests.helpers import free_port, running
 
 
 def test_healthz_says_the_process_is_up(client):
@@ -87,7 +87,20 @@ def test_doctor_says_what_to_fix_for_production(runner, monkeypatch):
     )
     assert "warn  mail: written to files in the outbox folder: set LEDA_SMTP_HOST to send" in lines
     assert "warn  hosts: any Host header is served: set LEDA_TRUSTED_HOSTS" in lines
-    assert lines[-1] == "0 to fix, 6 to consider for production."
+    assert (
+        "warn  accessibility contact: the statement gives the sender's address, leda@localhost:"
+        " set LEDA_ACCESSIBILITY_CONTACT to an address someone reads"
+    ) in lines
+    assert lines[-1] == "0 to fix, 7 to consider for production."
+
+
+def test_doctor_is_content_with_an_accessibility_contact_of_its_own(database):
+    app = make_app(database, LEDA_ACCESSIBILITY_CONTACT="uu@vik.kommune.no")
+    with running(app):
+        result = app.test_cli_runner().invoke(args=["doctor"])
+    lines = result.output.splitlines()
+    assert "ok    accessibility contact: uu@vik.kommune.no" in lines
+    assert not [line for line in lines if "LEDA_ACCESSIBILITY_CONTACT" in line]
 
 
 def test_doctor_fails_when_the_database_is_not_migrated(runner):
@@ -103,4 +116,4 @@ def test_doctor_fails_when_the_database_is_not_migrated(runner):
     assert f"FAIL  migrations: at 0001, the code needs {current}: run `leda db upgrade`" in (
         result.output.splitlines()
     )
-    assert result.output.splitlines()[-1] == "1 to fix, 6 to consider for production."
+    assert result.output.splitlines()[-1] == "1 to fix, 7 to consider for production."
