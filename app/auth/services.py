@@ -14,7 +14,7 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -134,22 +134,23 @@ def user_for_session(token: str, user_id: int, absolute_lifetime: timedelta) -> 
 
     One query: the session, the person, their organisation and their roles.
     """
-    user = (
-        db.session.scalars(
-            select(User)
-            .join(UserSession, UserSession.user_id == User.id)
-            .where(
-                UserSession.token_hash == hash_token(token),
-                UserSession.user_id == user_id,
-                UserSession.ended_at.is_(None),
-                UserSession.created_at > utcnow() - absolute_lifetime,
-            )
-            .options(joinedload(User.role_rows))
-        )
-        .unique()
-        .one_or_none()
-    )
+    values = {"token": hash_token(token), "user": user_id, "since": utcnow() - absolute_lifetime}
+    user = db.session.scalars(_SESSION_USER, values).unique().one_or_none()
     return user if user is not None and user.is_active else None
+
+
+# Built once: every request asks it (Flask-Login's user loader).
+_SESSION_USER = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == bindparam("token"),
+        UserSession.user_id == bindparam("user"),
+        UserSession.ended_at.is_(None),
+        UserSession.created_at > bindparam("since"),
+    )
+    .options(joinedload(User.role_rows))
+)
 
 
 def end_session(token: str) -> None:
