@@ -19,6 +19,7 @@ from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
 
 from .content import current_course
 from .i18n import content_locale
@@ -63,6 +64,8 @@ def shared_page(state: Hashable, render: Callable[[], str], unique: Sequence[str
         kept = pages.kept.get(key)
     if kept is None:
         page = render()
+        if _names_its_reader(page):
+            return page  # a page that shows who reads it is theirs alone: never kept
         kept = page
         for number, value in enumerate(unique):
             kept = kept.replace(value, _SLOT.format(number))
@@ -72,3 +75,12 @@ def shared_page(state: Hashable, render: Callable[[], str], unique: Sequence[str
     for number, value in enumerate(unique):
         kept = kept.replace(_SLOT.format(number), value)
     return kept
+
+
+def _names_its_reader(page: str) -> bool:
+    """Whether the page shows the reader's e-mail address or full name: a guard against a
+    template that starts showing them while its view's state does not say so."""
+    if not current_user.is_authenticated:
+        return False
+    name = f"{current_user.given_name} {current_user.family_name}"
+    return current_user.email in page or str(escape(name)) in page

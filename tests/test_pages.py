@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from flask import Flask, template_rendered
 from flask.testing import FlaskClient
+from flask_login import login_user
 from lxml import html
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from app.db import db
 from app.learning import services
 from app.learning.models import Reflection
 from app.orgs.models import Organisation, Role, User
+from app.pages import shared_page
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_org, make_user
 from tests.helpers import form_value
@@ -175,3 +177,19 @@ def test_a_cache_of_size_zero_renders_every_page(database, outbox):
         assert names == ["learning/lesson.html"] * 2
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_page_that_names_its_reader_is_never_kept(app):
+    """The guard behind the views' keys: a page showing the reader's e-mail or name (a template
+    changed, its view's state not) goes to that reader alone."""
+    user = make_user(make_org(), email="a@vik.test", given_name="Åse", family_name="Li")
+    db.session.commit()
+    kept = app.extensions["leda_pages"].kept
+    counts = []
+    with app.test_request_context(LESSON):
+        login_user(user)
+        for shown in ("a@vik.test", "Åse Li", "nothing of theirs"):
+            page = shared_page(shown, lambda shown=shown: f"<p>{shown}</p>")
+            assert page == f"<p>{shown}</p>"
+            counts.append(len(kept))
+    assert counts == [0, 0, 1]
