@@ -11,7 +11,6 @@ A new POST route without an entry in FUZZED or NOT_FUZZED fails the first test.
 import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -21,9 +20,9 @@ import lxml.html
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, select
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from app.api.services import create_token
@@ -39,7 +38,7 @@ from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_org, make_unit, make_user
-from tests.helpers import running
+from tests.helpers import committed_writes, running
 
 BOSS = "boss@vik.test"  # every role, so one login can use every form
 MODULE = "first-steps"
@@ -288,39 +287,6 @@ def submission(
     return data + extras
 
 
-# --- committing nothing ------------------------------------------------------------------
-
-
-@contextmanager
-def committed_writes() -> Iterator[list[str]]:
-    """The INSERT, UPDATE and DELETE statements committed inside the block (the login limits'
-    counters aside: counting refusals is their job)."""
-    pending: dict[int, list[str]] = {}
-    committed: list[str] = []
-
-    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
-        words = statement.split()
-        if words[0].upper() in {"INSERT", "UPDATE", "DELETE"} and (
-            "rate_limit_counter" not in words[:4]
-        ):
-            pending.setdefault(id(conn), []).append(" ".join(words[:3]))
-
-    def commit(conn):  # type: ignore[no-untyped-def]
-        committed.extend(pending.pop(id(conn), []))
-
-    def rollback(conn):  # type: ignore[no-untyped-def]
-        pending.pop(id(conn), None)
-
-    hooks = [("before_cursor_execute", record), ("commit", commit), ("rollback", rollback)]
-    for name, hook in hooks:
-        event.listen(db.engine, name, hook)
-    try:
-        yield committed
-    finally:
-        for name, hook in hooks:
-            event.remove(db.engine, name, hook)
-
-
 # --- the fuzz --------------------------------------------------------------------------------
 
 
@@ -350,7 +316,7 @@ def test_no_input_to_a_form_is_a_server_error(fuzz_app: Flask, endpoint: str) ->
         )
 
     @given(args=arguments(), data=submission(fields, files))
-    @settings(max_examples=20, deadline=None, database=None,
+    @settings(max_examples=15, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture,
                                      HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
     def post(args: dict[str, str], data: list[tuple[str, object]]) -> None:
