@@ -156,7 +156,7 @@ def parse_user_csv(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
     """Read a CSV as Excel saves it into valid rows and every problem found.
 
     Accepts UTF-8 with or without a BOM, else Windows-1252; ``;`` or ``,`` (whichever splits the
-    header line into more cells); CRLF or LF; quoted fields; empty trailing columns and blank
+    header line into more cells); CRLF, LF or CR; quoted fields; empty trailing columns and blank
     rows; headers in any order in English, Bokmål or Swedish. A row with a problem is left out of
     the rows, so a caller must refuse the whole file when the problem list is not empty.
     Whole-file problems (empty, not text, too large, too many rows) come alone, on line 0.
