@@ -67,6 +67,8 @@ def init_web(app: Flask) -> None:
                 abort(400)
         for values in (request.args, request.form):
             for key, value in values.items(multi=True):
+                if key is None:  # a multipart part whose name did not parse (a CR in it)
+                    abort(400)
                 if any(bad in text for text in (key, value) for bad in ("\x00", "\ufffd")):
                     abort(400)
 

@@ -142,3 +142,33 @@ def quiz_answers(html: str, wrong: tuple[str, ...] = ()) -> dict[str, object]:
         key = WRONG_ANSWERS if POOL_OF[question_id] in wrong else RIGHT_ANSWERS
         form[f"q-{question_id}"] = key[question_id]
     return form
+
+
+@contextmanager
+def committed_writes() -> Iterator[list[str]]:
+    """The INSERT, UPDATE and DELETE statements committed inside the block (the login limits'
+    counters aside: counting refusals is their job)."""
+    pending: dict[int, list[str]] = {}
+    committed: list[str] = []
+
+    def record(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        words = statement.split()
+        if words[0].upper() in {"INSERT", "UPDATE", "DELETE"} and (
+            "rate_limit_counter" not in words[:4]
+        ):
+            pending.setdefault(id(conn), []).append(" ".join(words[:3]))
+
+    def commit(conn):  # type: ignore[no-untyped-def]
+        committed.extend(pending.pop(id(conn), []))
+
+    def rollback(conn):  # type: ignore[no-untyped-def]
+        pending.pop(id(conn), None)
+
+    hooks = [("before_cursor_execute", record), ("commit", commit), ("rollback", rollback)]
+    for name, hook in hooks:
+        event.listen(db.engine, name, hook)
+    try:
+        yield committed
+    finally:
+        for name, hook in hooks:
+            event.remove(db.engine, name, hook)

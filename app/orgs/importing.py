@@ -156,7 +156,7 @@ def parse_user_csv(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
     """Read a CSV as Excel saves it into valid rows and every problem found.
 
     Accepts UTF-8 with or without a BOM, else Windows-1252; ``;`` or ``,`` (whichever splits the
-    header line into more cells); CRLF or LF; quoted fields; empty trailing columns and blank
+    header line into more cells); CRLF, LF or CR; quoted fields; empty trailing columns and blank
     rows; headers in any order in English, Bokmål or Swedish. A row with a problem is left out of
     the rows, so a caller must refuse the whole file when the problem list is not empty.
     Whole-file problems (empty, not text, too large, too many rows) come alone, on line 0.
@@ -164,10 +164,12 @@ def parse_user_csv(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
     text, problem = _decode(data)
     if problem is not None:
         return [], [problem]
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,", key=lambda d: len(next(csv.reader([first_line], delimiter=d))))
+    delimiter = max(";,", key=lambda d: _cells_in_first_line(text, d))
     records, unreadable_line = _read_records(text, delimiter)
-    if not records:  # only for text the decoder already called empty
+    unreadable = _l("This line could not be read as CSV. Check that every double quote is closed.")
+    if not records:  # the header line unreadable, or text the decoder already called empty
+        if unreadable_line is not None:
+            return [], [ImportProblem(unreadable_line, None, unreadable)]
         return [], [ImportProblem(0, None, _l("The file is empty."))]
     (_, header), body = records[0], records[1:]
     if len(body) > MAX_IMPORT_ROWS:
@@ -188,11 +190,21 @@ def parse_user_csv(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
         if row is not None:
             rows.append(row)
     if unreadable_line is not None:
-        message = _l("This line could not be read as CSV. Check that every double quote is closed.")
-        problems.append(ImportProblem(unreadable_line, None, message))
+        problems.append(ImportProblem(unreadable_line, None, unreadable))
     elif not body:
         problems.append(ImportProblem(0, None, _l("The file has no rows below the header.")))
     return rows, problems
+
+
+def _cells_in_first_line(text: str, delimiter: str) -> int:
+    """How many cells ``delimiter`` makes of the first line, which may end in CR alone (Excel
+    for Mac's "CSV (Macintosh)"); 0 when the csv module cannot read it (a cell over its field
+    size limit): reading the file then names the line."""
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    try:
+        return len(next(csv.reader([first_line], delimiter=delimiter)))
+    except csv.Error:
+        return 0
 
 
 def _decode(data: bytes) -> tuple[str, ImportProblem | None]:

@@ -103,4 +103,7 @@ def posted_run(formdata: MultiDict[str, str]) -> int | None:
 
 
 def _is_count(value: str) -> bool:
-    return value.isascii() and value.isdigit() and 0 < int(value) <= MAX_INTEGER
+    """A whole number the database holds, in ASCII digits; the length is checked before
+    ``int``, which refuses strings of over 4,300 digits with a ValueError."""
+    short = len(value) <= len(str(MAX_INTEGER))
+    return value.isascii() and value.isdigit() and short and 0 < int(value) <= MAX_INTEGER

@@ -82,7 +82,11 @@ def _next_module(module: Module) -> Module | None:
 
 
 def _int(value: str | None) -> int:
-    return int(value) if value and value.isdigit() else -1
+    """The number posted, or -1 for anything that is no version: ``isdigit`` alone lets "²"
+    (which ``int`` refuses) and numbers of thousands of digits through."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 10:
+        return int(value)
+    return -1
 
 
 @bp.get("/refreshers/<id:refresher_id>")

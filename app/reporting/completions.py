@@ -12,7 +12,7 @@ of the module's current version, as the team view and certificates count it.
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -118,8 +118,18 @@ class CompletionFilters:
         }
 
 
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time(), TIMEZONE)
+def _start_of(day: date) -> datetime | None:
+    """Midnight in Oslo at the start of ``day``, in UTC; None when that moment is outside the
+    years datetime holds (the day after 9999-12-31; 0001-01-01, whose midnight in Oslo is
+    still year 0 in UTC): a bound out there bounds nothing."""
+    try:
+        return datetime.combine(day, time(), TIMEZONE).astimezone(UTC)
+    except OverflowError:
+        return None
+
+
+def _start_of_next(day: date) -> datetime | None:
+    return None if day == date.max else _start_of(day + timedelta(days=1))
 
 
 def completion_query(org: Organisation, filters: CompletionFilters, now: datetime) -> Any:
@@ -207,10 +217,14 @@ def _query(
         query = query.where(AssignedModule.assignment_id == filters.assignment_id)
     if filters.due_by is not None:
         query = query.where(AssignedModule.due_on <= filters.due_by)
-    if filters.completed_from is not None:
-        query = query.where(Registration.completed_at >= _start_of(filters.completed_from))
-    if filters.completed_to is not None:
-        end = _start_of(filters.completed_to + timedelta(days=1))
+    # A day too early or too late for a moment (0001-01-01, 9999-12-31) leaves that side open.
+    if filters.completed_from or filters.completed_to:
+        query = query.where(Registration.completed_at.is_not(None))
+    start = _start_of(filters.completed_from) if filters.completed_from else None
+    if start is not None:
+        query = query.where(Registration.completed_at >= start)
+    end = _start_of_next(filters.completed_to) if filters.completed_to else None
+    if end is not None:
         query = query.where(Registration.completed_at < end)
     if filters.overdue_only:
         query = query.where(overdue)

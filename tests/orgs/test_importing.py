@@ -258,6 +258,18 @@ def test_the_delimiter_comes_from_the_header_line(babel_app):
     assert (rows[0].given_name, rows[0].family_name) == ("Anne, Marie", "Berg, Dahl")
 
 
+def test_a_file_with_cr_line_ends_is_read(babel_app):
+    """Excel for Mac's "CSV (Macintosh)" ends lines in CR alone (found by
+    tests/orgs/test_import_fuzz.py: the delimiter guess raised csv.Error, a 500)."""
+    data = (
+        b"employee_number;email;given_name;family_name\r1;a@b.no;Anne, Marie;Berg\r2;c@d.no;C;D\r"
+    )
+    rows = parse_ok(data)
+    assert [(r.line, r.employee_number, r.given_name) for r in rows] == [
+        (2, "1", "Anne, Marie"), (3, "2", "C"),
+    ]  # fmt: skip
+
+
 def test_blank_rows_are_skipped_and_lines_still_count(babel_app):
     data = semicolon_file("", "1;a@b.no;A;B;", ";;;;", "2;c@d.no;C;D;")
     assert [row.line for row in parse_ok(data)] == [3, 5]
@@ -480,6 +492,14 @@ def test_an_unclosed_quote_is_pointed_at(babel_app):
     huge = comma_file('1,a@b.no,"Ann,B', *["2,c@d.no,C,D" * 100] * 120)
     assert problems_of(huge) == [
         (2, None, "This line could not be read as CSV. Check that every double quote is closed.")
+    ]
+
+
+def test_a_header_cell_over_the_csv_field_limit_is_pointed_at(babel_app):
+    """A first line of one 200 000-character cell: the csv module refuses it (found by
+    tests/orgs/test_import_fuzz.py: the delimiter guess raised csv.Error, a 500)."""
+    assert problems_of(b"email;" + b"a" * 200_000 + b"\n1;a@b.no;A;B\n") == [
+        (1, None, "This line could not be read as CSV. Check that every double quote is closed.")
     ]
 
 

@@ -208,6 +208,9 @@ def test_a_bad_choice_is_refused_with_a_message_and_nothing_is_stored(
         {"module_version": "3", "run": "99999999999", "decision": "opening", "choice": "listen"},
         {"module_version": "", "run": "1", "decision": "opening", "choice": "listen"},
         {"module_version": "３", "run": "1", "decision": "opening", "choice": "listen"},
+        # found by tests/test_forms_fuzz.py: int() refuses over 4,300 digits (was a 500)
+        {"module_version": "3", "run": "9" * 5000, "decision": "opening", "choice": "listen"},
+        {"module_version": "1" * 4301, "run": "1", "decision": "opening", "choice": "listen"},
     ],
 )
 def test_a_malformed_post_is_refused_and_nothing_is_stored(client, learner, data):
@@ -253,7 +256,7 @@ def test_play_again_starts_a_new_run_and_keeps_the_first(client, learner, clock)
     assert "You give a talk" not in page
 
 
-@pytest.mark.parametrize("data", [{}, {"run": ""}, {"run": "x"}, {"run": "0"}])
+@pytest.mark.parametrize("data", [{}, {"run": ""}, {"run": "x"}, {"run": "0"}, {"run": "9" * 5000}])
 def test_a_malformed_play_again_is_refused(client, learner, data):
     for decision, choice in PATH:
         choose(client, decision, choice)

@@ -88,8 +88,10 @@ def test_a_double_submit_shows_the_stored_result_and_stores_nothing_more(client,
     assert db.session.scalars(select(QuizAttempt)).one().score_raw == 4
 
 
-def test_an_old_module_version_is_refused(client, learner):
-    form = {**quiz_page(client), "module_version": "2"}
+# "²" and 5,000 digits pass str.isdigit but not int(): found by tests/test_forms_fuzz.py (a 500)
+@pytest.mark.parametrize("version", ["2", "x", "²", "３", "9" * 5000])
+def test_an_old_module_version_is_refused(client, learner, version):
+    form = {**quiz_page(client), "module_version": version}
     before = counts()
     response = client.post("/modules/first-steps/quiz", data={**form, **PASSING})
     assert response.status_code == 409
