@@ -33,12 +33,14 @@ from app.auth.models import TokenPurpose
 from app.auth.services import issue_token
 from app.certificates.services import certificate_of, format_code
 from app.content import current_course
+from app.content.models import Module
 from app.db import db, utcnow
 from app.demo import DEMO_USERS, load_demo
 from app.learning.models import Commitment, FollowUp
 from app.onboarding.models import Cohort
-from app.orgs.models import OrgUnit
+from app.orgs.models import OrgUnit, User
 from app.orgs.services import user_by_email
+from app.practice.services import answer_check, choose
 from app.quiz.models import Refresher
 from app.quiz.pools import draw
 from app.quiz.services import submit_attempt
@@ -134,6 +136,7 @@ LEARNER = [
         "form[action$='/check'] button[type=submit]",
         lands="/modules/{module}/lessons/{check_lesson}/check",
     ),
+    Step("lesson check answered", "/modules/{module}/lessons/{answered_lesson}"),
     Step("scenario", "/modules/{module}/scenario"),
     Step(
         "scenario with errors",
@@ -141,6 +144,8 @@ LEARNER = [
         400,
         "form[action$='/scenario'] button[type=submit]",
     ),
+    Step("scenario, a decision made", "/modules/{second_module}/scenario"),
+    Step("scenario debrief", "/modules/{third_module}/scenario"),
     Step("quiz", "/modules/{module}/quiz"),
     Step("quiz with errors", "/modules/{module}/quiz", 400, "form.quiz button[type=submit]"),
     Step("quiz failed", "/modules/{module}/quiz/attempts/{failed}"),
@@ -155,6 +160,13 @@ LEARNER = [
         "/journal/follow-ups/{follow_up}",
         400,
         "main form button[type=submit]",
+    ),
+    Step(
+        "follow-up answered",
+        "/journal/follow-ups/{follow_up}",
+        200,
+        "main form button[type=submit]",
+        fill=(("main form textarea", "Det gikk fint."),),
     ),
     Step("certificate, not yet", "/certificate"),
     Step("profile", "/account"),
@@ -264,12 +276,17 @@ class Measured:
 
 
 def demo_ids() -> dict[str, str]:
-    """The ids the steps' paths need, from the demo, plus a failed and a passed quiz attempt
-    of the demo learner and one-time links for the newcomer (an invitation) and Sven (a
-    password reset)."""
+    """The ids the steps' paths need, from the demo, plus the demo learner's failed and passed
+    quiz attempts, a lesson check answered, a scenario begun and one played to its debrief
+    (made here, as each is made once: the four viewports see the same state), and one-time
+    links for the newcomer (an invitation) and Sven (a password reset)."""
     course = current_course()
-    module = course.modules[0]
+    module, second, third = course.modules[:3]
     learner = user_by_email("learner@demo.leda.test")
+    answered = [lesson for lesson in module.lessons if lesson.check][1]
+    answer_check(learner, module, answered, answered.check.options[0].id)
+    play(learner, second, decisions=1)
+    play(learner, third, decisions=len(third.scenario.decisions))
     failed = submit_attempt(
         learner, module, "a11y-failed", module.version,
         {q.id: [next(o.id for o in q.options if not o.correct)] for q in draw(module, "a11y-1")},
@@ -292,6 +309,9 @@ def demo_ids() -> dict[str, str]:
         "lesson": module.lessons[0].id,
         "next_lesson": module.lessons[1].id,
         "check_lesson": next(lesson.id for lesson in module.lessons if lesson.check),
+        "answered_lesson": answered.id,
+        "second_module": second.id,
+        "third_module": third.id,
         "failed": failed.id,
         "passed": passed.id,
         "follow_up": follow_up,
@@ -307,6 +327,17 @@ def demo_ids() -> dict[str, str]:
     }
     assert None not in ids.values(), ids
     return {name: str(value) for name, value in ids.items()}
+
+
+def play(user: User, module: Module, decisions: int) -> None:
+    """Take the first choice at up to ``decisions`` decisions of the module's scenario."""
+    decision = module.scenario.decisions[0]
+    for _ in range(decisions):
+        choice = decision.choices[0]
+        assert choose(user, module, 1, decision.id, choice.id)
+        if choice.next is None:
+            return
+        decision = next(d for d in module.scenario.decisions if d.id == choice.next)
 
 
 @pytest.fixture(scope="module")
