@@ -295,6 +295,7 @@ def demo_ids() -> dict[str, str]:
         learner, module, "a11y-passed", module.version,
         {q.id: sorted(q.correct_ids) for q in draw(module, "a11y-2")},
     )  # fmt: skip
+    assert (failed.passed, passed.passed) == (False, True)
     follow_up = db.session.scalar(
         select(FollowUp.id)
         .join(Commitment)
