@@ -49,10 +49,10 @@ def live_course(sqlite_template, tmp_path) -> Iterator[tuple[str, str]]:
         db.engine.dispose()
 
 
-def log_in(page, base: str, email: str) -> None:
-    """Log in through the login page as ``email`` (with the factories' password)."""
+def log_in(page, base: str, email: str, password: str = PASSWORD) -> None:
+    """Log in through the login page as ``email`` (by default with the factories' password)."""
     page.goto(f"{base}/login")
     page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(PASSWORD)
+    page.locator("input[name=password]").fill(password)
     page.locator("form.card button[type=submit]").click()
     page.wait_for_url(f"{base}/")
