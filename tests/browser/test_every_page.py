@@ -115,6 +115,7 @@ VISITOR = [
     Step("verify form with errors", "/verify?code=", 400),
     Step("verify, not valid", "/verify/ABCD-EFGH-JKMN", 404),
     Step("verify, valid", "/verify/{code}"),
+    Step("accessibility statement", "/accessibility"),
     Step("404", "/nowhere", 404, of_page=False),
 ]
 LEARNER = [
@@ -154,6 +155,7 @@ LEARNER = [
     Step("refresher with errors", "/refreshers/{refresher}", 400, "form.quiz button[type=submit]"),
     Step("conversation card", "/modules/{module}/card"),
     Step("journal", "/journal"),
+    Step("accessibility statement, signed in", "/accessibility"),
     Step("follow-up", "/journal/follow-ups/{follow_up}"),
     Step(
         "follow-up with errors",
