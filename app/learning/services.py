@@ -14,7 +14,17 @@ from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import ColumnElement, Select, delete, exists, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.content.models import Course, Lesson, Module, text_in
@@ -164,6 +174,59 @@ def save_reflection(user: User, module: Module, lesson_id: str, text: str) -> bo
     if stored is not None:
         db.session.expire(stored)
     return True
+
+
+@dataclass(frozen=True)
+class LessonPage:
+    """What a lesson page shows of its reader (besides a lesson check's answer)."""
+
+    reflection: str
+    done: frozenset[str]  # the module's lessons marked as done, in this version
+    committed_at: datetime | None  # when the reader decided to try the lesson's action
+
+
+def lesson_page(user: User, module: Module, lesson_id: str) -> LessonPage:
+    """The reader's reflection, done lessons and commitment for a lesson page, in one statement
+    (the page is asked for more than any other)."""
+    values = {
+        "org": user.org_id,
+        "user": user.id,
+        "module": module.id,
+        "version": module.version,
+        "lesson": lesson_id,
+    }
+    row = db.session.execute(_LESSON_PAGE, values).one()
+    return LessonPage(row.reflection or "", frozenset((row.done or "").split()), row.committed_at)
+
+
+def _readers(model: type[Reflection | LessonProgress | Commitment]) -> ColumnElement[bool]:
+    """The reader's rows of the module: the tenant's and the person's (in_org's filter, bound)."""
+    return (
+        (model.org_id == bindparam("org"))
+        & (model.user_id == bindparam("user"))
+        & (model.module_id == bindparam("module"))
+    )
+
+
+# Built once, with bind parameters: lesson ids are slugs, so a space joins them safely.
+_LESSON_PAGE = select(
+    select(Reflection.text)
+    .where(_readers(Reflection), Reflection.lesson_id == bindparam("lesson"))
+    .scalar_subquery()
+    .label("reflection"),
+    select(func.aggregate_strings(LessonProgress.lesson_id, " "))
+    .where(
+        _readers(LessonProgress),
+        LessonProgress.module_version == bindparam("version"),
+        LessonProgress.completed_at.is_not(None),
+    )
+    .scalar_subquery()
+    .label("done"),
+    select(Commitment.created_at)
+    .where(_readers(Commitment), Commitment.lesson_id == bindparam("lesson"))
+    .scalar_subquery()
+    .label("committed_at"),
+)
 
 
 def reflection_text(user: User, module: Module, lesson_id: str) -> str:

@@ -23,7 +23,7 @@ from app.practice.forms import CheckForm
 from . import services, tasks  # noqa: F401  (tasks: registers the follow-up mail with the queue)
 from .cards import cards_for
 from .forms import REFLECTION_MAX, FollowUpForm, ReflectionForm
-from .models import Commitment, FollowUp, PendingStep
+from .models import FollowUp, PendingStep
 
 bp = Blueprint("learning", __name__, template_folder="templates")
 # A figure is a drawing, never a document: nothing in it may load or run; its own styles may.
@@ -88,7 +88,9 @@ def lesson(module_id: str, lesson_id: str) -> str:
     owner = services.owner_token(current_user, module, lesson.id)
     return shared_page(
         state.key(),
-        lambda: _render_lesson(module, lesson, ReflectionForm(text=state.text), state, owner=owner),
+        lambda: _render_lesson(
+            module, lesson, ReflectionForm(text=state.page.reflection), state, owner=owner
+        ),
         unique=[owner],
     )
 
@@ -149,7 +151,7 @@ def answer_check(module_id: str, lesson_id: str) -> Response | tuple[str, int]:
     form = CheckForm.for_check(lesson.check, content_locale())
     if not form.validate_on_submit():
         state = _LessonState.of(module, lesson)
-        blank = ReflectionForm(formdata=None, text=state.text)
+        blank = ReflectionForm(formdata=None, text=state.page.reflection)
         return _render_lesson(module, lesson, blank, state, form), 400
     practice.answer_check(current_user, module, lesson, form.option.data or "")
     db.session.commit()
@@ -311,28 +313,20 @@ def conversation_card(module_id: str) -> str:
 class _LessonState(NamedTuple):
     """What a lesson page shows of its reader."""
 
-    text: str  # the stored reflection
-    done: set[str]
-    commitment: Commitment | None
+    page: services.LessonPage
     check_answer: practice.CheckAnswer | None
 
     @classmethod
     def of(cls, module: Module, lesson: Lesson) -> "_LessonState":
         return cls(
-            services.reflection_text(current_user, module, lesson.id),
-            services.completed_lessons(current_user, module),
-            services.commitment_for(current_user, module, lesson.id),
+            services.lesson_page(current_user, module, lesson.id),
             practice.check_answer(current_user, module, lesson),
         )
 
     def key(self) -> Hashable:
         answer = self.check_answer
-        return (
-            self.text,
-            frozenset(self.done),
-            self.commitment.created_at if self.commitment else None,
-            (answer.option.id if answer.option else None, answer.is_correct) if answer else None,
-        )
+        check = (answer.option.id if answer.option else None, answer.is_correct) if answer else None
+        return self.page, check
 
 
 def _render_lesson(
@@ -344,7 +338,7 @@ def _render_lesson(
     owner: str | None = None,
 ) -> str:
     previous, following = module.neighbours(lesson.id)
-    done = state.done
+    done = state.page.done
     form.owner.data = owner or services.owner_token(current_user, module, lesson.id)
     if lesson.check and check_form is None:
         check_form = CheckForm.for_check(lesson.check, content_locale(), formdata=None)
@@ -358,7 +352,7 @@ def _render_lesson(
         is_done=lesson.id in done,
         done_count=len(done),
         form=form,
-        commitment=state.commitment,
+        committed_at=state.page.committed_at,
         check_form=check_form,
         check_answer=state.check_answer,
         inline_flashes={
