@@ -249,7 +249,7 @@ def main() -> None:
         bare.send_signal(signal.SIGTERM)
         bare.wait()
     port += 1
-    server = serve("app:create_app()", env, args.workers, port)
+    server = serve("app.wsgi:application", env, args.workers, port)
     base = f"http://127.0.0.1:{port}"
     try:
         session = log_in(base)

@@ -43,7 +43,7 @@ def gunicorn(database: str, instance: Path, workers: int = 2) -> Iterator[tuple[
     command = [
         *(str(GUNICORN), "-w", str(workers), "-b", f"127.0.0.1:{port}"),
         "--no-control-socket",  # one per server, not one shared file in ~/.gunicorn
-        "app:create_app()",
+        "app.wsgi:application",
     ]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"

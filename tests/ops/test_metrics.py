@@ -153,7 +153,7 @@ def test_gunicorn_workers_counts_add_up_in_multiprocess_mode(sqlite_template, tm
     }
     command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
     server = subprocess.Popen(
-        [*command, "app:create_app()"],
+        [*command, "app.wsgi:application"],
         env=env,
         cwd=Path(__file__).resolve().parents[2],
         stdout=subprocess.DEVNULL,
