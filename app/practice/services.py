@@ -6,7 +6,7 @@ flush without committing; the view commits. Nothing here touches the quiz or the
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func
+from sqlalchemy import Select, bindparam, func, select
 
 from app.content.models import Decision, Lesson, Module, Option, Scenario, ScenarioChoice
 from app.db import db, in_org, upsert, utcnow
@@ -40,18 +40,23 @@ def check_answer(user: User, module: Module, lesson: Lesson) -> CheckAnswer | No
     """The learner's answer to the lesson's check in this module version, if any."""
     if lesson.check is None:
         return None
-    row = db.session.execute(
-        _answers(user, module)
-        .with_only_columns(PracticeAnswer.choice_id, PracticeAnswer.is_correct)
-        .where(
-            PracticeAnswer.kind == PracticeKind.CHECK,
-            PracticeAnswer.item_id == lesson.id,
-            PracticeAnswer.run == CHECK_RUN,
-        )
-    ).one_or_none()
+    values = {"org": user.org_id, "user": user.id, "module": module.id, "version": module.version}
+    row = db.session.execute(_CHECK_ANSWER, {**values, "lesson": lesson.id}).one_or_none()
     if row is None:
         return None
     return CheckAnswer(lesson.check.option(row.choice_id), row.is_correct)
+
+
+# Built once (every lesson page with a check asks it): in_org's filter and the reader's, bound.
+_CHECK_ANSWER = select(PracticeAnswer.choice_id, PracticeAnswer.is_correct).where(
+    PracticeAnswer.org_id == bindparam("org"),
+    PracticeAnswer.user_id == bindparam("user"),
+    PracticeAnswer.module_id == bindparam("module"),
+    PracticeAnswer.module_version == bindparam("version"),
+    PracticeAnswer.kind == PracticeKind.CHECK,
+    PracticeAnswer.item_id == bindparam("lesson"),
+    PracticeAnswer.run == CHECK_RUN,
+)
 
 
 def answer_check(user: User, module: Module, lesson: Lesson, option_id: str) -> None:
