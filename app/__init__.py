@@ -99,8 +99,8 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         # Organisations of more people than this see a dashboard the job queue works out every
         # ten minutes (app/reporting/dashboard.py); smaller ones, one counted on every view.
         LEDA_DASHBOARD_LIVE_PEOPLE=_int_env("LEDA_DASHBOARD_LIVE_PEOPLE", 5000),
-        # Rendered pages each process keeps for the next reader in the same state (app/pages.py).
-        LEDA_PAGE_CACHE=_int_env("LEDA_PAGE_CACHE", 1000),
+        # Megabytes of rendered pages each process keeps for the next reader (app/pages.py).
+        LEDA_PAGE_CACHE_MB=_int_env("LEDA_PAGE_CACHE_MB", 32),
     )
     app.config.update(overrides or {})
     _private_sqlite(app.config["SQLALCHEMY_DATABASE_URI"])

@@ -10,4 +10,5 @@ import gc
 from . import create_app
 
 application = create_app()
+gc.collect()  # what making the app left behind, before the rest is frozen
 gc.freeze()

@@ -22,6 +22,7 @@ from tests.factories import PASSWORD, make_org, make_user
 from tests.helpers import form_value
 
 LESSON = "/modules/first-steps/lessons/welcome"
+CHECKED = "/modules/first-steps/lessons/practice"  # a lesson with a check
 TOKENS = re.compile(r'name="(csrf_token|owner)"([^>]*)value="[^"]*"')
 
 
@@ -123,18 +124,49 @@ def test_what_a_reader_does_makes_their_page_new_and_leaves_the_others_alone(app
     writer = reader(app, org, "a@vik.test", locale="en")
     other = reader(app, org, "b@vik.test", locale="en")
     page = writer.get(LESSON).text
-    assert box(page) == "" and box(other.get(LESSON).text) == ""
-    writer.post(
-        f"{LESSON}/done", data={"owner": form_value(page, "owner"), "text": "Kept for later."}
-    )
+    assert other.get(LESSON).text.count("You have marked this lesson as done.") == 0
+    done = writer.post(f"{LESSON}/done", data={"owner": form_value(page, "owner")})
+    writer.get(done.headers["Location"])  # the next lesson, with the flash: shown and gone
     with rendered(app) as names:
         mine = writer.get(LESSON).text
         theirs = other.get(LESSON).text
     assert names == ["learning/lesson.html"]  # the writer's page is new; the other's is kept
-    assert box(mine) == "Kept for later."
     assert "You have marked this lesson as done." in mine
-    assert box(theirs) == ""
     assert "You have marked this lesson as done." not in theirs
+
+
+def test_nobody_sees_another_readers_answer_commitment_or_reflection(app):
+    org = make_org()
+    first = reader(app, org, "a@vik.test", locale="en")
+    second = reader(app, org, "b@vik.test", locale="en")
+    first.post(f"{CHECKED}/check", data={"option": "plan"})
+    page = first.get(LESSON).text
+    first.post(f"{LESSON}/commitment", data={"owner": form_value(page, "owner"), "text": "Mine."})
+    first.get(LESSON)  # the commitment's confirmation shown (a page with it is never kept)
+    with rendered(app) as names:
+        mine = [first.get(path).text for path in (LESSON, CHECKED)]
+        theirs = [second.get(path).text for path in (LESSON, CHECKED)]
+    # Rendered: the first reader's two pages (their own) and the second reader's unanswered
+    # check. Kept: the lesson as it was before the first reader wrote anything, which is what
+    # the second reader's state shows.
+    assert names == ["learning/lesson.html"] * 3
+    assert "You decided to try this on" in mine[0] and box(mine[0]) == "Mine."
+    assert "That is the better choice." in mine[1]
+    assert "You decided to try this on" not in theirs[0] and box(theirs[0]) == ""
+    assert "That is the better choice." not in theirs[1]
+    assert f'action="{CHECKED}/check"' in theirs[1]  # the check's form, still to answer
+
+
+def test_an_address_with_a_query_or_a_page_with_errors_is_never_kept(app):
+    org = make_org()
+    client = reader(app, org, "a@vik.test", locale="en")
+    refused = client.post(f"{CHECKED}/check", data={})
+    assert refused.status_code == 400
+    with rendered(app) as names:
+        client.get(f"{LESSON}?x=1")
+        client.get(f"{LESSON}?x=1")
+    assert names == ["learning/lesson.html"] * 2
+    assert len(app.extensions["leda_pages"].kept) == 0
 
 
 def test_roles_and_languages_each_have_their_own_page(app):
@@ -168,7 +200,7 @@ def test_flashed_messages_are_shown_once_and_never_kept(app):
 
 
 def test_a_cache_of_size_zero_renders_every_page(database, outbox):
-    app = make_app(database, LEDA_MAIL_OUTBOX=str(outbox), LEDA_PAGE_CACHE=0)
+    app = make_app(database, LEDA_MAIL_OUTBOX=str(outbox), LEDA_PAGE_CACHE_MB=0)
     with app.app_context():
         client = reader(app, make_org(), "a@vik.test", locale="en")
         with rendered(app) as names:

@@ -92,6 +92,7 @@ def lesson(module_id: str, lesson_id: str) -> str:
             module, lesson, ReflectionForm(text=state.page.reflection), state, owner=owner
         ),
         unique=[owner],
+        readers_own=bool(state.page.reflection or state.page.committed_at),
     )
 
 
