@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import event
 from werkzeug.test import TestResponse
 
@@ -33,6 +34,15 @@ def open_page(client, url: str) -> TestResponse:
         sent = client.post(form.group(1), data=fields)
         assert sent.status_code == 204, sent.text
     return response
+
+
+def log_in_through_form(client: FlaskClient, email: str, password: str) -> None:
+    """Log ``client`` in as a browser does: the login page's CSRF token sent with the form."""
+    token = form_value(client.get("/login").text, "csrf_token")
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 302, response.text
 
 
 def html_lang(response: TestResponse) -> str:

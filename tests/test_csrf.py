@@ -25,7 +25,7 @@ from app.reporting.completions import CompletionFilters
 from app.reporting.exports import request_export
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_org, make_user
-from tests.helpers import committed_writes, form_value, running
+from tests.helpers import committed_writes, form_value, log_in_through_form, running
 
 LESSON = "/modules/first-steps/lessons/welcome"
 VISIT = "/modules/first-steps/visit"
@@ -42,11 +42,7 @@ def logged_in(app: Flask, email: str = "ola@vik.test", roles=(Role.LEARNER,)) ->
     make_user(org, email=email, roles=roles, locale="en")
     db.session.commit()
     client = app.test_client()
-    token = form_value(client.get("/login").text, "csrf_token")
-    response = client.post(
-        "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302, response.text
+    log_in_through_form(client, email, PASSWORD)
     return client
 
 

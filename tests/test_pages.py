@@ -19,7 +19,7 @@ from app.orgs.models import Organisation, Role, User
 from app.pages import shared_page
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_org, make_user
-from tests.helpers import form_value
+from tests.helpers import form_value, log_in_through_form, running
 
 LESSON = "/modules/first-steps/lessons/welcome"
 CHECKED = "/modules/first-steps/lessons/practice"  # a lesson with a check
@@ -50,8 +50,7 @@ def reader(app: Flask, org: Organisation, email: str, **person: object) -> Flask
     make_user(org, email=email, **person)
     db.session.commit()
     client = app.test_client()
-    response = client.post("/login", data={"email": email, "password": PASSWORD})
-    assert response.status_code == 302, response.text
+    log_in_through_form(client, email, PASSWORD)
     return client
 
 
@@ -77,21 +76,9 @@ def test_the_next_reader_in_the_same_state_gets_the_kept_page_with_their_own_tok
 
 
 def test_a_kept_page_carries_a_csrf_token_that_works_for_its_reader(database, outbox):
-    app = make_app(database, LEDA_MAIL_OUTBOX=str(outbox), WTF_CSRF_ENABLED=True)
-    with app.app_context():
+    with running(make_app(database, LEDA_MAIL_OUTBOX=str(outbox), WTF_CSRF_ENABLED=True)) as app:
         org = make_org()
-        db.session.commit()
-        clients = []
-        for email in ("a@vik.test", "b@vik.test"):
-            make_user(org, email=email, locale="en")
-            db.session.commit()
-            client = app.test_client()
-            token = form_value(client.get("/login").text, "csrf_token")
-            response = client.post(
-                "/login", data={"email": email, "password": PASSWORD, "csrf_token": token}
-            )
-            assert response.status_code == 302, response.text
-            clients.append(client)
+        clients = [reader(app, org, email, locale="en") for email in ("a@vik.test", "b@vik.test")]
         clients[0].get(LESSON)
         with rendered(app) as names:
             page = clients[1].get(LESSON).text
@@ -110,8 +97,6 @@ def test_a_kept_page_carries_a_csrf_token_that_works_for_its_reader(database, ou
             "b@vik.test",
             "Mine, not hers.",
         )
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _reflections() -> list[Reflection]:
@@ -200,15 +185,12 @@ def test_flashed_messages_are_shown_once_and_never_kept(app):
 
 
 def test_a_cache_of_size_zero_renders_every_page(database, outbox):
-    app = make_app(database, LEDA_MAIL_OUTBOX=str(outbox), LEDA_PAGE_CACHE_MB=0)
-    with app.app_context():
+    with running(make_app(database, LEDA_MAIL_OUTBOX=str(outbox), LEDA_PAGE_CACHE_MB=0)) as app:
         client = reader(app, make_org(), "a@vik.test", locale="en")
         with rendered(app) as names:
             client.get(LESSON)
             client.get(LESSON)
         assert names == ["learning/lesson.html"] * 2
-        db.session.remove()
-        db.engine.dispose()
 
 
 def test_a_page_that_names_its_reader_is_never_kept(app):

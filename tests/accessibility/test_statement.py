@@ -295,14 +295,19 @@ def test_the_figures_name_the_axe_core_the_tests_run():
     assert MEASURED["tool"] == f"axe-core {vendored['packages']['axe-core']}"
 
 
-def test_a_file_missing_keys_is_refused_naming_each(tmp_path):
+def refused(tmp_path: Path, data: dict) -> list[str]:
+    """The problems load_measured names, one a line, in a measured.json holding ``data``."""
     broken = tmp_path / "measured.json"
-    data = {key: value for key, value in MEASURED.items() if key not in ("pages", "tool")}
-    data["viewports"] = [{"name": "320 px"}]
     broken.write_text(json.dumps(data))
     with pytest.raises(MeasuredFileError) as error:
         load_measured(broken)
-    assert str(error.value).splitlines() == [
+    return str(error.value).splitlines()
+
+
+def test_a_file_missing_keys_is_refused_naming_each(tmp_path):
+    data = {key: value for key, value in MEASURED.items() if key not in ("pages", "tool")}
+    data["viewports"] = [{"name": "320 px"}]
+    assert refused(tmp_path, data) == [
         "measured.json: tool: Field required",
         "measured.json: viewports.0.width: Field required",
         "measured.json: pages: Field required",
@@ -310,11 +315,7 @@ def test_a_file_missing_keys_is_refused_naming_each(tmp_path):
 
 
 def test_a_count_that_is_not_a_whole_number_is_refused(tmp_path):
-    broken = tmp_path / "measured.json"
-    broken.write_text(json.dumps({**MEASURED, "checks": "600", "violations": -1}))
-    with pytest.raises(MeasuredFileError) as error:
-        load_measured(broken)
-    assert str(error.value).splitlines() == [
+    assert refused(tmp_path, {**MEASURED, "checks": "600", "violations": -1}) == [
         "measured.json: checks: Input should be a valid integer",
         "measured.json: violations: Input should be greater than or equal to 0",
     ]
@@ -322,11 +323,7 @@ def test_a_count_that_is_not_a_whole_number_is_refused(tmp_path):
 
 def test_a_file_that_counts_no_pages_or_no_checks_is_refused(tmp_path):
     """Zeros everywhere would read as "no violations found": no page checked is no result."""
-    broken = tmp_path / "measured.json"
-    broken.write_text(json.dumps({**MEASURED, "pages": 0, "checks": 0, "violations": 0}))
-    with pytest.raises(MeasuredFileError) as error:
-        load_measured(broken)
-    assert str(error.value).splitlines() == [
+    assert refused(tmp_path, {**MEASURED, "pages": 0, "checks": 0, "violations": 0}) == [
         "measured.json: pages: Input should be greater than or equal to 1",
         "measured.json: checks: Input should be greater than or equal to 1",
     ]
