@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .accessibility.services import init_accessibility
 from .content import init_content
 from .db import db as database
+from .db import init_reads
 from .errors import register_error_handlers
 from .files import private_file, write_private
 from .i18n import babel, compile_catalogs, select_locale
@@ -139,6 +140,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     init_observability(app)  # first of the request hooks: a refused request has an id too
     init_web(app)  # first: it registers the URL converters the blueprints use
+    init_reads(app)
     auth_views.init_login(app)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(learning_views.bp)

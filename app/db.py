@@ -5,13 +5,14 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from flask import abort
+from flask import Flask, abort, current_app, g, has_request_context, request
 from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session
 from sqlalchemy import DateTime, Enum, ForeignKey, MetaData, Select, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, ORMExecuteState, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -113,17 +114,29 @@ def upsert(
     """Insert a row or, when one with the same ``conflict`` columns exists, apply ``update``.
 
     One statement, so two racing requests cannot both insert. An empty ``update`` leaves the
-    existing row alone (but still takes the write lock, which callers rely on before reading).
-    Returns the id of the row inserted or updated, None when the conflict left it alone.
+    existing row alone, and on PostgreSQL unlocked (give an ``update`` to lock it). Returns
+    the id of the row inserted or updated, None when the conflict left it alone.
     """
-    dialect = db.session.get_bind().dialect.name
-    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+    statement = _upsert(model, values, conflict, update).returning(model.id)  # type: ignore[attr-defined]
+    return db.session.execute(statement).scalar_one_or_none()
+
+
+def upsert_row(
+    model: type[T], values: dict[str, Any], conflict: list[str], update: dict[str, Any]
+) -> T | None:
+    """``upsert``, giving back the row inserted or updated itself, as the statement left it (one
+    statement: no read after the write); None when the conflict left it alone."""
+    statement = _upsert(model, values, conflict, update).returning(model)
+    options = {"populate_existing": True}  # an object the session holds takes the row's values
+    return db.session.scalars(statement, execution_options=options).one_or_none()
+
+
+def _upsert(model: type, values: dict[str, Any], conflict: list[str], update: dict[str, Any]):  # type: ignore[no-untyped-def]
+    insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[db.session.get_bind().dialect.name]
     statement = insert(model).values(**values)
     if update:
-        statement = statement.on_conflict_do_update(index_elements=conflict, set_=update)
-    else:
-        statement = statement.on_conflict_do_nothing(index_elements=conflict)
-    return db.session.execute(statement.returning(model.id)).scalar_one_or_none()
+        return statement.on_conflict_do_update(index_elements=conflict, set_=update)
+    return statement.on_conflict_do_nothing(index_elements=conflict)
 
 
 def insert_missing(model: type, rows: list[dict[str, Any]], conflict: list[str]) -> int:
@@ -140,3 +153,43 @@ def insert_missing(model: type, rows: list[dict[str, Any]], conflict: list[str])
             execution_options={"preserve_rowcount": True},
         ).rowcount
     return made
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def needs_transaction(view: F) -> F:
+    """Mark a GET view that writes, streams (a server-side cursor) or locks rows: its statements
+    run in a transaction, as a POST's do. The HR API is one: it audits every read."""
+    view.needs_transaction = True  # type: ignore[attr-defined]
+    return view
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _read_in_autocommit(state: ORMExecuteState) -> None:
+    """The first statement of a GET or HEAD request takes its connection in autocommit.
+
+    A GET never writes, and under PostgreSQL's READ COMMITTED every statement sees its own
+    snapshot anyway, so the transaction a read would open buys nothing but two round trips:
+    BEGIN, and ROLLBACK when the connection goes back to the pool (a third of a lesson page's).
+    A request that asks nothing of the database takes no connection at all.
+    """
+    session = state.session
+    if session.in_transaction() or not has_request_context():
+        return
+    if request.method not in ("GET", "HEAD"):
+        return
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "needs_transaction", False):
+        return
+    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    g.reads_in_autocommit = True
+
+
+def init_reads(app: Flask) -> None:
+    @app.teardown_request
+    def end_the_read(_error: BaseException | None) -> None:
+        """Give the connection back (no round trip: there is no transaction to end), so a
+        request that shares its app context with the next (a test's) leaves no autocommit."""
+        if g.pop("reads_in_autocommit", False):
+            db.session.rollback()

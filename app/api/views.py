@@ -19,7 +19,7 @@ from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import BadRequest, Forbidden, Unauthorized
 from werkzeug.wrappers import Response
 
-from app.db import db
+from app.db import db, needs_transaction
 from app.errors import PROBLEM_TYPE
 from app.reporting.completions import FIELDS, Kind
 
@@ -108,6 +108,7 @@ def _query() -> CompletionsQuery:
 
 
 @bp.get("/completions")
+@needs_transaction
 def completions() -> Response:
     """The completion report in pages, ordered by person then course order."""
     token = _token()
