@@ -2,10 +2,11 @@
 private journal: reflections, commitments to try an action at work, and the follow-ups on them.
 
 Every write is idempotent (a unique constraint defines "the same write", ``upsert`` performs it)
-and flushes without committing; the view or command commits once.
+and never commits; the view or command commits once.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -16,21 +17,22 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import (
     ColumnElement,
-    Select,
     bindparam,
     delete,
     exists,
     func,
     or_,
     select,
+    tuple_,
     update,
 )
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app.content.models import Course, Lesson, Module, text_in
-from app.db import db, in_org, upsert, utcnow
+from app.db import db, in_org, upsert, upsert_row, utcnow
 from app.i18n import content_locale
 from app.orgs.models import User
+from app.practice.services import CHECK_CHOICE, CHECK_CORRECT
 
 from .events import module_done as announce_module_done
 from .events import recorded as announce_recorded
@@ -54,8 +56,10 @@ MAX_SECONDS_PER_VIEW = 300
 
 
 def registration_for_update(user: User, module: Module) -> Registration:
-    """The learner's registration for the module's current version, created if new, row-locked."""
-    upsert(
+    """The learner's registration for the module's current version, created if new, row-locked:
+    one statement. An existing row's update sets nothing new but takes the lock and returns the
+    row (on PostgreSQL it also leaves a row version for vacuum: the price of a round trip)."""
+    registration = upsert_row(
         Registration,
         {
             "org_id": user.org_id,
@@ -68,46 +72,36 @@ def registration_for_update(user: User, module: Module) -> Registration:
             "total_time": 0,
         },
         ["user_id", "module_id", "module_version"],
-        {},
+        {"module_version": module.version},
     )
-    return db.session.scalars(
-        in_org(Registration, user.org_id)
-        .where(
-            Registration.user_id == user.id,
-            Registration.module_id == module.id,
-            Registration.module_version == module.version,
-        )
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    assert registration is not None  # an update always returns its row
+    return registration
 
 
 def record_visit(user: User, module: Module, lesson_id: str | None = None) -> Registration:
     """Count a page view of the module (and lesson): access times, capped time on task, bookmark.
 
-    The time since the previous view is credited to the lesson the learner was on.
+    The time since the previous view is credited to the lesson the learner was on. The
+    registration's changes are left to the caller's flush (or commit): one UPDATE in all.
     """
     now = utcnow()
     registration = registration_for_update(user, module)
+    credit = 0
     if registration.last_access is not None:
         seconds = int((now - registration.last_access).total_seconds())
         credit = max(0, min(seconds, MAX_SECONDS_PER_VIEW))
-        registration.total_time += credit
-        if registration.location and credit:
-            _lesson_progress(user, module, registration.location, now)
-            db.session.execute(
-                LessonProgress.__table__.update()
-                .where(*_lesson_key(user, module, registration.location))
-                .values(time_spent=LessonProgress.time_spent + credit)
-            )
+    credited = registration.location if credit else None
+    if credited:
+        _lesson_progress(user, module, credited, now, credit)
+    if lesson_id is not None and lesson_id != credited:
+        _lesson_progress(user, module, lesson_id, now)
+    registration.total_time += credit
     registration.first_access = registration.first_access or now
     registration.last_access = now
     if registration.completion_status == CompletionStatus.NOT_ATTEMPTED:
         registration.completion_status = CompletionStatus.INCOMPLETE
     if lesson_id is not None:
         registration.location = lesson_id
-        _lesson_progress(user, module, lesson_id, now)
-    db.session.flush()
     return registration
 
 
@@ -178,16 +172,17 @@ def save_reflection(user: User, module: Module, lesson_id: str, text: str) -> bo
 
 @dataclass(frozen=True)
 class LessonPage:
-    """What a lesson page shows of its reader (besides a lesson check's answer)."""
+    """What a lesson page shows of its reader."""
 
     reflection: str
     done: frozenset[str]  # the module's lessons marked as done, in this version
     committed_at: datetime | None  # when the reader decided to try the lesson's action
+    check: tuple[str | None, bool | None]  # the check's answer: option chosen, whether right
 
 
 def lesson_page(user: User, module: Module, lesson_id: str) -> LessonPage:
-    """The reader's reflection, done lessons and commitment for a lesson page, in one statement
-    (the page is asked for more than any other)."""
+    """The reader's reflection, done lessons, commitment and check answer for a lesson page,
+    in one statement (the page is asked for more than any other)."""
     values = {
         "org": user.org_id,
         "user": user.id,
@@ -196,7 +191,12 @@ def lesson_page(user: User, module: Module, lesson_id: str) -> LessonPage:
         "lesson": lesson_id,
     }
     row = db.session.execute(_LESSON_PAGE, values).one()
-    return LessonPage(row.reflection or "", frozenset((row.done or "").split()), row.committed_at)
+    return LessonPage(
+        row.reflection or "",
+        frozenset((row.done or "").split()),
+        row.committed_at,
+        (row.check_choice, row.check_correct),
+    )
 
 
 def _readers(model: type[Reflection | LessonProgress | Commitment]) -> ColumnElement[bool]:
@@ -226,6 +226,8 @@ _LESSON_PAGE = select(
     .where(_readers(Commitment), Commitment.lesson_id == bindparam("lesson"))
     .scalar_subquery()
     .label("committed_at"),
+    CHECK_CHOICE,
+    CHECK_CORRECT,
 )
 
 
@@ -277,32 +279,40 @@ class ModuleStatus:
 
 
 def course_status(user: User, course: Course) -> list[ModuleStatus]:
-    """Every module of the course with the learner's registration and lessons done: two queries."""
-    versions = {m.id: m.version for m in course.modules}
-    registrations = {
-        r.module_id: r
-        for r in db.session.scalars(
-            in_org(Registration, user.org_id).where(Registration.user_id == user.id)
-        )
-        if versions.get(r.module_id) == r.module_version
-    }
-    done = dict(
-        db.session.execute(
-            in_org(LessonProgress, user.org_id)
-            .with_only_columns(LessonProgress.module_id, func.count())
-            .where(LessonProgress.user_id == user.id, LessonProgress.completed_at.is_not(None))
-            .where(
-                or_(
-                    *(
-                        (LessonProgress.module_id == m) & (LessonProgress.module_version == v)
-                        for m, v in versions.items()
-                    )
-                )
-            )
-            .group_by(LessonProgress.module_id)
-        ).all()
-    )
+    """Every module of the course with the learner's registration and lessons done: two
+    statements, built once at import."""
+    values = {"org": user.org_id, "user": user.id, "versions": versions_of(course.modules)}
+    registrations = {r.module_id: r for r in db.session.scalars(_REGISTRATIONS, values)}
+    done = dict(db.session.execute(_LESSONS_DONE, values).all())
     return [ModuleStatus(m, registrations.get(m.id), done.get(m.id, 0)) for m in course.modules]
+
+
+def versions_of(modules: Iterable[Module]) -> list[tuple[str, int]]:
+    """The (module id, version) pairs ``in_versions`` matches."""
+    return [(m.id, m.version) for m in modules]
+
+
+def in_versions(model: type[Registration | LessonProgress], name: str) -> ColumnElement[bool]:
+    """The row is of one of the module versions bound as ``name`` (``versions_of``)."""
+    pair = tuple_(model.module_id, model.module_version)
+    return pair.in_(bindparam(name, expanding=True))
+
+
+_REGISTRATIONS = select(Registration).where(
+    Registration.org_id == bindparam("org"),
+    Registration.user_id == bindparam("user"),
+    in_versions(Registration, "versions"),
+)
+_LESSONS_DONE = (
+    select(LessonProgress.module_id, func.count())
+    .where(
+        LessonProgress.org_id == bindparam("org"),
+        LessonProgress.user_id == bindparam("user"),
+        LessonProgress.completed_at.is_not(None),
+        in_versions(LessonProgress, "versions"),
+    )
+    .group_by(LessonProgress.module_id)
+)
 
 
 def is_module_done(
@@ -356,7 +366,10 @@ def _lesson_key(user: User, module: Module, lesson_id: str) -> tuple:
     )
 
 
-def _lesson_progress(user: User, module: Module, lesson_id: str, now: datetime) -> None:
+def _lesson_progress(
+    user: User, module: Module, lesson_id: str, now: datetime, credit: int = 0
+) -> None:
+    """The lesson's progress row, made on the first view; ``credit`` seconds added to its time."""
     upsert(
         LessonProgress,
         {
@@ -366,10 +379,10 @@ def _lesson_progress(user: User, module: Module, lesson_id: str, now: datetime) 
             "module_version": module.version,
             "lesson_id": lesson_id,
             "viewed_at": now,
-            "time_spent": 0,
+            "time_spent": credit,
         },
         ["user_id", "module_id", "module_version", "lesson_id"],
-        {},
+        {"time_spent": LessonProgress.time_spent + credit} if credit else {},
     )
 
 
@@ -551,30 +564,29 @@ def commitment_for(user: User, module: Module, lesson_id: str) -> Commitment | N
     )
 
 
-def _own_follow_ups(user: User) -> Select[tuple[FollowUp]]:
-    return (
-        in_org(FollowUp, user.org_id)
-        .join(FollowUp.commitment)
-        .where(Commitment.user_id == user.id)
-        .options(contains_eager(FollowUp.commitment))
-    )
+# The learner's own follow-ups (in_org's filter and the person's, bound): built once.
+_OWN_FOLLOW_UPS = (
+    select(FollowUp)
+    .join(FollowUp.commitment)
+    .where(FollowUp.org_id == bindparam("org"), Commitment.user_id == bindparam("user"))
+    .options(contains_eager(FollowUp.commitment))
+)
+_DUE_FOLLOW_UPS = _OWN_FOLLOW_UPS.where(
+    FollowUp.due_at <= bindparam("now"), FollowUp.answered_at.is_(None)
+).order_by(FollowUp.due_at, FollowUp.id)
 
 
 def due_follow_ups(user: User, now: datetime) -> list[FollowUp]:
     """The learner's unanswered follow-ups whose time has come, oldest first; one query."""
-    return list(
-        db.session.scalars(
-            _own_follow_ups(user)
-            .where(FollowUp.due_at <= now, FollowUp.answered_at.is_(None))
-            .order_by(FollowUp.due_at, FollowUp.id)
-        )
-    )
+    values = {"org": user.org_id, "user": user.id, "now": now}
+    return list(db.session.scalars(_DUE_FOLLOW_UPS, values))
 
 
 def follow_up_of(user: User, follow_up_id: int, now: datetime) -> FollowUp | None:
     """One of the learner's own follow-ups that is due; None for anyone else's, or a future one."""
     return db.session.scalar(
-        _own_follow_ups(user).where(FollowUp.id == follow_up_id, FollowUp.due_at <= now)
+        _OWN_FOLLOW_UPS.where(FollowUp.id == follow_up_id, FollowUp.due_at <= now),
+        {"org": user.org_id, "user": user.id},
     )
 
 

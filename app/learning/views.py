@@ -319,15 +319,11 @@ class _LessonState(NamedTuple):
 
     @classmethod
     def of(cls, module: Module, lesson: Lesson) -> "_LessonState":
-        return cls(
-            services.lesson_page(current_user, module, lesson.id),
-            practice.check_answer(current_user, module, lesson),
-        )
+        page = services.lesson_page(current_user, module, lesson.id)
+        return cls(page, practice.answer_of(lesson, *page.check))
 
     def key(self) -> Hashable:
-        answer = self.check_answer
-        check = (answer.option.id if answer.option else None, answer.is_correct) if answer else None
-        return self.page, check
+        return self.page
 
 
 def _render_lesson(

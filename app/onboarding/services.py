@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, bindparam, delete, func, select
 
 from app.content import current_course
 from app.db import db, in_org, insert_missing, utcnow
@@ -353,16 +353,20 @@ class Due:
     assigned_by: str | None
 
 
+# Built once: the dashboard asks on every view. The assigner, if still there, by name.
+_ASSIGNED_TO = (
+    select(AssignedModule, User)
+    .outerjoin(User, User.id == AssignedModule.assigned_by_id)
+    .where(AssignedModule.org_id == bindparam("org"), AssignedModule.user_id == bindparam("user"))
+    .order_by(AssignedModule.due_on, AssignedModule.module_id)
+)
+
+
 def assigned_to(user: User, now: datetime | None = None) -> list[Due]:
     """The learner's assigned modules not yet done, overdue first, then by due date."""
     from app.learning.services import course_status
 
-    rows = db.session.execute(
-        select(AssignedModule, User)
-        .outerjoin(User, User.id == AssignedModule.assigned_by_id)
-        .where(AssignedModule.user_id == user.id)
-        .order_by(AssignedModule.due_on, AssignedModule.module_id)
-    ).all()
+    rows = db.session.execute(_ASSIGNED_TO, {"org": user.org_id, "user": user.id}).all()
     if not rows:
         return []
     done = {s.module.id for s in course_status(user, current_course()) if s.is_done}

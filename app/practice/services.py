@@ -5,8 +5,9 @@ flush without committing; the view commits. Nothing here touches the quiz or the
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 
 from app.content.models import Decision, Lesson, Module, Option, Scenario, ScenarioChoice
 from app.db import db, in_org, upsert, utcnow
@@ -16,6 +17,7 @@ from app.orgs.models import User
 
 from .models import PracticeAnswer, PracticeKind, ScenarioRun
 
+T = TypeVar("T")
 CHECK_RUN = 0  # the run number every lesson check answer has: a check is answered once
 
 
@@ -41,22 +43,39 @@ def check_answer(user: User, module: Module, lesson: Lesson) -> CheckAnswer | No
     if lesson.check is None:
         return None
     values = {"org": user.org_id, "user": user.id, "module": module.id, "version": module.version}
-    row = db.session.execute(_CHECK_ANSWER, {**values, "lesson": lesson.id}).one_or_none()
-    if row is None:
+    row = db.session.execute(_CHECK_ANSWER, {**values, "lesson": lesson.id}).one()
+    return answer_of(lesson, row.check_choice, row.check_correct)
+
+
+def answer_of(lesson: Lesson, choice_id: str | None, is_correct: bool | None) -> CheckAnswer | None:
+    """The answer ``CHECK_CHOICE`` and ``CHECK_CORRECT`` read, None when there is none."""
+    if lesson.check is None or choice_id is None:
         return None
-    return CheckAnswer(lesson.check.option(row.choice_id), row.is_correct)
+    return CheckAnswer(lesson.check.option(choice_id), is_correct)
 
 
-# Built once (every lesson page with a check asks it): in_org's filter and the reader's, bound.
-_CHECK_ANSWER = select(PracticeAnswer.choice_id, PracticeAnswer.is_correct).where(
-    PracticeAnswer.org_id == bindparam("org"),
-    PracticeAnswer.user_id == bindparam("user"),
-    PracticeAnswer.module_id == bindparam("module"),
-    PracticeAnswer.module_version == bindparam("version"),
-    PracticeAnswer.kind == PracticeKind.CHECK,
-    PracticeAnswer.item_id == bindparam("lesson"),
-    PracticeAnswer.run == CHECK_RUN,
-)
+def _answered(column: ColumnElement[T]) -> ColumnElement[T]:
+    """``column`` of the reader's answer to a lesson's check: in_org's filter and the reader's,
+    bound (org, user, module, version, lesson), so the statement is built once at import."""
+    return (
+        select(column)
+        .where(
+            PracticeAnswer.org_id == bindparam("org"),
+            PracticeAnswer.user_id == bindparam("user"),
+            PracticeAnswer.module_id == bindparam("module"),
+            PracticeAnswer.module_version == bindparam("version"),
+            PracticeAnswer.kind == PracticeKind.CHECK,
+            PracticeAnswer.item_id == bindparam("lesson"),
+            PracticeAnswer.run == CHECK_RUN,
+        )
+        .scalar_subquery()
+    )
+
+
+# The answer's two columns, for a statement that asks more (the lesson page's) or alone.
+CHECK_CHOICE = _answered(PracticeAnswer.choice_id).label("check_choice")
+CHECK_CORRECT = _answered(PracticeAnswer.is_correct).label("check_correct")
+_CHECK_ANSWER = select(CHECK_CHOICE, CHECK_CORRECT)
 
 
 def answer_check(user: User, module: Module, lesson: Lesson, option_id: str) -> None:

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 
 from flask import abort, current_app
 from huey import crontab
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.content import current_course
 from app.content.models import Module, Question, text_in
-from app.db import db, get_in_org_or_404, upsert, utcnow
+from app.db import db, get_in_org_or_404, upsert_row, utcnow
 from app.errors import LedaError
 from app.i18n import _l
 from app.jobs import periodic_task
@@ -67,7 +67,7 @@ def schedule_refreshers(user: User, module: Module, passed_at: datetime) -> list
         token = str(uuid.uuid4())
         questions = draw_refresher(module, token, seen)
         seen |= {q.id for q in questions}
-        refresher_id = upsert(
+        refresher = upsert_row(
             Refresher,
             {
                 "org_id": user.org_id,
@@ -82,8 +82,8 @@ def schedule_refreshers(user: User, module: Module, passed_at: datetime) -> list
             ["user_id", "module_id", "number"],
             {},
         )
-        if refresher_id is not None:
-            refreshers.append(db.session.get_one(Refresher, refresher_id))
+        if refresher is not None:
+            refreshers.append(refresher)
     return refreshers
 
 
@@ -91,17 +91,21 @@ def due_refreshers(user: User, now: datetime) -> list[Refresher]:
     """The learner's refreshers that are due and not answered, oldest first."""
     if not user.organisation.refreshers_enabled:
         return []
-    return list(
-        db.session.scalars(
-            select(Refresher)
-            .where(
-                Refresher.user_id == user.id,
-                Refresher.due_at <= now,
-                Refresher.answered_at.is_(None),
-            )
-            .order_by(Refresher.due_at, Refresher.id)
-        )
+    values = {"org": user.org_id, "user": user.id, "now": now}
+    return list(db.session.scalars(_DUE_REFRESHERS, values))
+
+
+# Built once: the dashboard asks on every view.
+_DUE_REFRESHERS = (
+    select(Refresher)
+    .where(
+        Refresher.org_id == bindparam("org"),
+        Refresher.user_id == bindparam("user"),
+        Refresher.due_at <= bindparam("now"),
+        Refresher.answered_at.is_(None),
     )
+    .order_by(Refresher.due_at, Refresher.id)
+)
 
 
 def refresher_of(user: User, refresher_id: int) -> Refresher:

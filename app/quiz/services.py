@@ -4,10 +4,10 @@ from dataclasses import dataclass
 
 from flask import abort, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from app.content.models import Lesson, Module, Option, Question, Text
-from app.db import db, get_in_org_or_404, upsert, utcnow
+from app.db import db, get_in_org_or_404, upsert_row, utcnow
 from app.errors import LedaError
 from app.i18n import _l
 from app.learning.events import recorded
@@ -93,14 +93,9 @@ def submit_attempt(
     if module_version != module.version:
         raise ModuleChanged()
     questions = _check_fit(module, answers)
-    earlier = db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
-    if earlier is not None:
-        if earlier.user_id != user.id:
-            raise AlreadySubmitted()
-        return earlier
     result = score(module, answers)
     now = utcnow()
-    attempt_id = upsert(
+    attempt = upsert_row(
         QuizAttempt,
         {
             "org_id": user.org_id,
@@ -117,21 +112,24 @@ def submit_attempt(
         ["token"],
         {},
     )
-    if attempt_id is None:  # the same token, submitted at the same moment by another request
-        raise AlreadySubmitted()
-    attempt = db.session.get_one(QuizAttempt, attempt_id)
-    for position, question in enumerate(questions):
-        db.session.add(
-            QuizAnswer(
-                org_id=user.org_id,
-                attempt=attempt,
-                position=position,
-                question_id=question.id,
-                option_ids=sorted(answers[question.id]),
-                is_correct=result.correct[question.id],
-                sure=(sure or {}).get(question.id),
-            )
-        )
+    if attempt is None:  # the token was used (a double submit, back and submit again, a race)
+        earlier = db.session.scalar(select(QuizAttempt).where(QuizAttempt.token == token))
+        if earlier is None or earlier.user_id != user.id:
+            raise AlreadySubmitted()
+        return earlier
+    answer_rows = [
+        {
+            "org_id": user.org_id,
+            "attempt_id": attempt.id,
+            "position": position,
+            "question_id": question.id,
+            "option_ids": sorted(answers[question.id]),
+            "is_correct": result.correct[question.id],
+            "sure": (sure or {}).get(question.id),
+        }
+        for position, question in enumerate(questions)
+    ]
+    db.session.execute(insert(QuizAnswer), answer_rows)  # one statement for all
     record_quiz_result(user, module, result.raw, result.passed)
     if result.passed:
         schedule_refreshers(user, module, now)

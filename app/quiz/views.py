@@ -46,8 +46,9 @@ def submit(module_id: str) -> Response | tuple[str, int]:
         form.sureness(),
         content_locale(),
     )
+    attempt_id = attempt.id  # (read before the commit expires it)
     db.session.commit()
-    return redirect(url_for(".result", module_id=module.id, attempt_id=attempt.id), 303)
+    return redirect(url_for(".result", module_id=module.id, attempt_id=attempt_id), 303)
 
 
 def _new_attempt(module: Module, formdata: object) -> QuizForm:
