@@ -10,13 +10,18 @@ this 2-core machine) on the app and, in turn, on a bare Flask app whose one rout
 select and renders a small template, and drives each with wrk (--connections, --seconds) with
 the learner's session cookie:
 
-- the bare route (the yardstick);
+- the bare route (the yardstick), and the same route as a POST that also inserts a row and
+  commits (the yardstick of a write: a commit waits for the disk, as a quiz submission must);
 - the lesson page (the first lesson of the first module), the learner's dashboard;
 - a quiz submission: each POST a fresh attempt (the quiz forms are fetched beforehand, one
-  draw each, and wrk sends them in turn).
+  draw each, and wrk sends them in turn);
+- the lesson page again on a server that keeps no page (LEDA_PAGE_CACHE_MB=0): the worst case,
+  where every GET renders (the one learner in one state above is the best: every GET after the
+  first is a kept page).
 
-It prints requests per second, p99 latency and the ratio to the bare route's requests per
-second. --profile also prints where an in-process lesson GET spends its time (cProfile).
+It prints requests per second, p99 latency and the ratios to the bare read's and the bare
+write's requests per second. --profile also prints where an in-process lesson GET spends its
+time (cProfile).
 """
 
 import argparse
@@ -58,11 +63,26 @@ class Organisation(db.Model):
     slug = db.Column(db.String)
     name = db.Column(db.String)
 
+class Hit(db.Model):
+    __tablename__ = "bare_hit"
+    id = db.Column(db.Integer, primary_key=True)
+    org_id = db.Column(db.Integer)
+
 @app.get("/db")
 def one_select():
     org = db.session.scalars(select(Organisation).limit(1)).one()
     return render_template_string(PAGE, name=org.name, slug=org.slug)
+
+@app.post("/db")
+def one_insert():
+    org = db.session.scalars(select(Organisation).limit(1)).one()
+    db.session.add(Hit(org_id=org.id))
+    db.session.commit()
+    return render_template_string(PAGE, name=org.name, slug=org.slug)
 """
+
+WRK_POST = 'wrk.method = "POST"\n'
+
 
 WRK_POSTS = """
 local bodies = {}
@@ -115,6 +135,15 @@ def build(url: str) -> None:
             learning.complete_lesson(user, module, module.lessons[0].id)
         db.session.commit()
         db.engine.dispose()
+
+
+def bare_table(url: str) -> None:
+    """The bare write route's table, made before its workers start (they would race to)."""
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    table = sa.Table("bare_hit", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("org_id", sa.Integer))  # fmt: skip
+    table.create(engine, checkfirst=True)
+    engine.dispose()
 
 
 def serve(app: str, env: dict[str, str], workers: int, port: int) -> subprocess.Popen[bytes]:
@@ -227,6 +256,7 @@ def main() -> None:
             connection.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
     build(url)
+    bare_table(url)
     from app.content import check_content
 
     course, _ = check_content(ROOT)
@@ -245,6 +275,10 @@ def main() -> None:
         results["bare Flask route (one ORM select, small template)"] = wrk(
             f"http://127.0.0.1:{port}/db", "x=1", args.seconds, args.connections
         )
+        (work / "post.lua").write_text(WRK_POST)
+        results["bare Flask write (the select, one INSERT, a commit)"] = wrk(
+            f"http://127.0.0.1:{port}/db", "x=1", args.seconds, args.connections, work / "post.lua"
+        )
     finally:
         bare.send_signal(signal.SIGTERM)
         bare.wait()
@@ -260,7 +294,7 @@ def main() -> None:
         results["dashboard, logged in"] = wrk(f"{base}/", cookie, args.seconds, args.connections)
         print("fetching quiz forms …", flush=True)
         quizzer = log_in(base)  # a session of its own, fresh
-        bodies = quiz_bodies(base, quizzer, module.id, 1500)
+        bodies = quiz_bodies(base, quizzer, module.id, 3000)
         (work / "bodies.txt").write_text("\n".join(bodies) + "\n")
         (work / "posts.lua").write_text(WRK_POSTS)
         cookie = "; ".join(f"{c.name}={c.value}" for c in quizzer.cookies)  # as the forms had it
@@ -272,14 +306,27 @@ def main() -> None:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait()
-    yardstick = next(iter(results.values()))[0]
+    port += 1  # the worst case: no page kept, every lesson GET renders
+    server = serve("app.wsgi:application", {**env, "LEDA_PAGE_CACHE_MB": "0"}, args.workers, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        cookie = "; ".join(f"{c.name}={c.value}" for c in log_in(base).cookies)
+        lesson = f"{base}/modules/{module.id}/lessons/{module.lessons[0].id}"
+        results["lesson page, never kept (LEDA_PAGE_CACHE_MB=0)"] = wrk(
+            lesson, cookie, args.seconds, args.connections
+        )
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait()
+    read, write = (rps for rps, _p99 in list(results.values())[:2])
     database = "PostgreSQL" if args.database else "SQLite"
     print(f"\n{database}, gunicorn {args.workers} sync workers, wrk -c{args.connections} "
           f"-d{args.seconds}s")  # fmt: skip
-    print("| page | req/s | p99 | share of the bare route's req/s |")
-    print("| --- | ---: | ---: | ---: |")
+    print("| page | req/s | p99 | share of the bare read's req/s | of the bare write's |")
+    print("| --- | ---: | ---: | ---: | ---: |")
     for name, (rps, p99) in results.items():
-        print(f"| {name} | {rps:,.0f} | {p99:.0f} ms | {100 * rps / yardstick:.0f} % |")
+        print(f"| {name} | {rps:,.0f} | {p99:.0f} ms | {100 * rps / read:.0f} % "
+              f"| {100 * rps / write:.0f} % |")  # fmt: skip
     if args.profile:
         profile_lesson(url)
     shutil.rmtree(work, ignore_errors=True)
