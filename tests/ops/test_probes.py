@@ -117,3 +117,18 @@ def test_doctor_fails_when_the_database_is_not_migrated(runner):
         result.output.splitlines()
     )
     assert result.output.splitlines()[-1] == "1 to fix, 7 to consider for production."
+
+
+def test_readyz_is_503_when_the_database_does_not_answer():
+    app = make_app(f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere")
+    with app.app_context():
+        response = app.test_client().get("/readyz")
+        healthz = app.test_client().get("/healthz")
+        db.engine.dispose()
+    assert healthz.status_code == 200  # the process is up: it asked nothing of the database
+    assert response.status_code == 503
+    assert response.json["status"] == "not ready"
+    assert response.json["checks"]["database"] == {
+        "status": "fail",
+        "detail": "cannot reach the database (OperationalError)",
+    }
