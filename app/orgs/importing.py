@@ -166,10 +166,7 @@ def parse_user_csv(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
         return [], [problem]
     delimiter = max(";,", key=lambda d: _cells_in_first_line(text, d))
     records, unreadable_line = _read_records(text, delimiter)
-    unreadable = _l(
-        "This line could not be read as CSV: one of its values is far too long, or a double "
-        "quote is not closed."
-    )
+    unreadable = _l("This line could not be read as CSV. Check that every double quote is closed.")
     if not records:  # the header line unreadable, or text the decoder already called empty
         if unreadable_line is not None:
             return [], [ImportProblem(unreadable_line, None, unreadable)]
